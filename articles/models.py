@@ -1,0 +1,491 @@
+"""What the newsroom publishes: stories, the people who write them, and corrections."""
+
+import contextlib
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
+from imagekit.models import ImageSpecField
+from imagekit.processors import ResizeToFit
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    UNPUBLISHED = "unpublished", "Unpublished"
+
+
+class BylineRole(models.TextChoices):
+    REPORTER = "reporter", "Reporter"
+    PHOTOGRAPHY = "photography", "Photography"
+    DATA = "data", "Data"
+    ADDITIONAL_REPORTING = "additional_reporting", "Additional reporting"
+
+
+class CorrectionKind(models.TextChoices):
+    CORRECTION = "correction", "Correction"
+    CLARIFICATION = "clarification", "Clarification"
+    UPDATE = "update", "Update"
+    EDITORS_NOTE = "editors_note", "Editor’s note"
+    RETRACTION = "retraction", "Retraction"
+
+
+class Placement(models.TextChoices):
+    TOP = "top", "Top of the story"
+    FOOTNOTE = "footnote", "Footnote"
+
+
+# Kinds listed on the public corrections page; routine updates show only on their story.
+PUBLIC_CORRECTION_KINDS = [
+    CorrectionKind.CORRECTION,
+    CorrectionKind.CLARIFICATION,
+    CorrectionKind.EDITORS_NOTE,
+    CorrectionKind.RETRACTION,
+]
+
+
+def image_upload_to(instance, filename):
+    """Uploads get a server-generated name; only the (validated) extension is kept."""
+    suffix = Path(filename).suffix.lower()[:5]
+    folder = type(instance).__name__.lower()
+    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+def validate_image_size(image):
+    limit = settings.IMAGE_UPLOAD_MAX_BYTES
+    if image and image.size > limit:
+        raise ValidationError(
+            f"This image is {image.size / 1_048_576:.1f} MB; "
+            f"the limit is {limit / 1_048_576:.0f} MB."
+        )
+
+
+def sanitise_body(html):
+    """Strip everything from story HTML but what the editor allows (settings.PROSE_EXTENSIONS)."""
+    return ProseBodyField.sanitizer()(html or "")
+
+
+class ProseBodyField(ProseEditorField):
+    """Rich text sanitised with an allow-list on every save, whatever wrote it."""
+
+    _sanitizer = None
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("extensions", settings.PROSE_EXTENSIONS)
+        kwargs.setdefault("sanitize", True)
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def sanitizer(cls):
+        from django_prose_editor.fields import create_sanitizer
+
+        if cls._sanitizer is None:
+            cls._sanitizer = create_sanitizer(settings.PROSE_EXTENSIONS)
+        return cls._sanitizer
+
+    def pre_save(self, model_instance, add):
+        clean = sanitise_body(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, clean)
+        return clean
+
+
+class Section(models.Model):
+    """A part of the paper readers browse: News, Crime, Politics."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the navigation.")
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    """A topic that cuts across sections, e.g. a force or a council."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    """A journalist who appears in bylines, with a public author page."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    job_title = models.CharField(
+        max_length=200, blank=True, help_text="e.g. Local democracy reporter."
+    )
+    bio = models.TextField(blank=True)
+    photo = models.ImageField(
+        upload_to=image_upload_to, blank=True, validators=[validate_image_size]
+    )
+    photo_thumbnail = ImageSpecField(
+        source="photo", processors=[ResizeToFit(240, 240)], format="WEBP", options={"quality": 80}
+    )
+    email = models.EmailField("public contact email", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        help_text="The staff account of this journalist, if they have one.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of public: published, and its publish time has come."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """What a list of stories shows, in a fixed number of queries."""
+        return self.select_related("section").prefetch_related(
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+
+class Article(models.Model):
+    """A story, from first draft to publication and later updates."""
+
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The story's web address. Old addresses keep working.",
+    )
+    standfirst = models.CharField(
+        max_length=400, blank=True, help_text="One or two sentences under the headline."
+    )
+    body = ProseBodyField(blank=True)
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    authors = models.ManyToManyField(Author, through="Byline", related_name="articles")
+    reports = models.ManyToManyField(
+        "inspections.InspectionReport",
+        blank=True,
+        related_name="articles",
+        help_text="Inspection reports this story covers; each shows a grades panel.",
+    )
+
+    hero_image = models.ImageField(
+        upload_to=image_upload_to, blank=True, validators=[validate_image_size]
+    )
+    hero_alt = models.CharField(
+        "alt text",
+        max_length=300,
+        blank=True,
+        help_text="What the picture shows, for readers who cannot see it.",
+    )
+    hero_is_decorative = models.BooleanField(
+        "decorative image", default=False, help_text="Tick only if the picture adds no information."
+    )
+    hero_caption = models.CharField("caption", max_length=300, blank=True)
+    hero_credit = models.CharField("credit", max_length=200, blank=True)
+    hero_small = ImageSpecField(
+        source="hero_image", processors=[ResizeToFit(480)], format="WEBP", options={"quality": 78}
+    )
+    hero_medium = ImageSpecField(
+        source="hero_image", processors=[ResizeToFit(960)], format="WEBP", options={"quality": 78}
+    )
+    hero_large = ImageSpecField(
+        source="hero_image", processors=[ResizeToFit(1600)], format="WEBP", options={"quality": 78}
+    )
+
+    seo_title = models.CharField(
+        "SEO title",
+        max_length=70,
+        blank=True,
+        help_text="For search results; the headline if empty.",
+    )
+    seo_description = models.CharField(
+        "SEO description",
+        max_length=160,
+        blank=True,
+        help_text="For search results and social posts; the standfirst if empty.",
+    )
+
+    status = models.CharField(max_length=16, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        help_text="Live once status is Published and this time has passed.",
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(
+        "last update shown to readers",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Moves only for an update note or a correction readers can see.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles_created",
+        editable=False,
+    )
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles_modified",
+        editable=False,
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        permissions = [("publish_article", "Can publish, schedule and unpublish stories")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="article_status_is_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.PUBLISHED) | Q(published_at__isnull=False),
+                name="published_article_has_publish_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def is_published(self):
+        return self.status == Status.PUBLISHED and bool(
+            self.published_at and self.published_at <= timezone.now()
+        )
+
+    def is_scheduled(self):
+        return self.status == Status.PUBLISHED and bool(
+            self.published_at and self.published_at > timezone.now()
+        )
+
+    @property
+    def display_status(self):
+        """The admin's word for where the story is; "Scheduled" is derived, never stored."""
+        return "Scheduled" if self.is_scheduled() else self.get_status_display()
+
+    @property
+    def modified_for_readers(self):
+        """dateModified: the last update readers can see, else the publish time."""
+        return self.updated_at or self.published_at
+
+
+class Byline(models.Model):
+    """One author's credit on a story, in order, with their role."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    role = models.CharField(max_length=30, choices=BylineRole, default=BylineRole.REPORTER)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="one_byline_per_author"),
+            models.CheckConstraint(
+                condition=Q(role__in=BylineRole.values), name="byline_role_is_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.author} ({self.get_role_display()})"
+
+
+class SlugRedirect(models.Model):
+    """An old web address of a story, answered with a permanent redirect."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="slug_redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
+
+
+class CorrectionLocked(Exception):
+    """Raised on any attempt to change or remove a published correction without an override."""
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Corrections readers see on the corrections page (not routine updates)."""
+        return self.filter(kind__in=PUBLIC_CORRECTION_KINDS, published_at__lte=timezone.now())
+
+    def update(self, **kwargs):
+        raise CorrectionLocked("Published corrections are append-only; they cannot be updated.")
+
+    def delete(self):
+        raise CorrectionLocked("Published corrections are append-only; they cannot be deleted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise CorrectionLocked("Published corrections are append-only; they cannot be updated.")
+
+
+class Correction(models.Model):
+    """A correction, clarification, update, editor's note or retraction added to a story.
+
+    Append-only: once saved, only an Administrator can amend or remove one, through
+    ``amend()``/``remove()``; database triggers refuse every other change (migration 0002).
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="corrections")
+    kind = models.CharField(
+        max_length=20, choices=CorrectionKind, default=CorrectionKind.CORRECTION
+    )
+    text = models.TextField(help_text="What readers see: what was wrong and what is right.")
+    internal_note = models.TextField(
+        blank=True, help_text="For the desk only: what was wrong and who reported it."
+    )
+    placement = models.CharField(
+        max_length=10,
+        choices=Placement,
+        blank=True,
+        help_text="Leave empty for the usual place: top for retractions, a footnote otherwise.",
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="corrections_added",
+    )
+    revision = models.ForeignKey(
+        "reversion.Revision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The story revision this correction came with.",
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=CorrectionKind.values), name="correction_kind_is_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(placement__in=[*Placement.values, ""]),
+                name="correction_placement_is_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to “{self.article}” ({self.published_at:%d %b %Y})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and not getattr(self, "_unlocked", False):
+            raise CorrectionLocked("Published corrections are append-only; they cannot be edited.")
+        if not self.placement:
+            self.placement = self.default_placement(self.kind)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#correction-{self.pk}"
+
+    def delete(self, *args, **kwargs):
+        if not getattr(self, "_unlocked", False):
+            raise CorrectionLocked("Published corrections are append-only; they cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    @staticmethod
+    def default_placement(kind):
+        serious = {CorrectionKind.RETRACTION, CorrectionKind.EDITORS_NOTE}
+        return Placement.TOP if kind in serious else Placement.FOOTNOTE
+
+    @property
+    def is_public(self):
+        return self.kind in PUBLIC_CORRECTION_KINDS
+
+    @contextlib.contextmanager
+    def _override(self):
+        """Open the database trigger for this one row, inside one transaction."""
+        with transaction.atomic():
+            CorrectionUnlock.objects.create(correction_id=self.pk)
+            self._unlocked = True
+            try:
+                yield
+            finally:
+                self._unlocked = False
+                CorrectionUnlock.objects.filter(correction_id=self.pk).delete()
+
+    def amend(self, *, by, **changes):
+        """An Administrator's change to a published correction (kept in its history)."""
+        if not is_administrator(by):
+            raise CorrectionLocked("Only an Administrator can amend a published correction.")
+        for field, value in changes.items():
+            setattr(self, field, value)
+        with self._override():
+            self.save()
+
+    def remove(self, *, by):
+        """An Administrator's removal of a correction (the story's history keeps it)."""
+        if not is_administrator(by):
+            raise CorrectionLocked("Only an Administrator can remove a published correction.")
+        with self._override():
+            self.delete()
+
+
+class CorrectionUnlock(models.Model):
+    """A row here lets one correction past the append-only trigger, inside one transaction."""
+
+    correction_id = models.BigIntegerField(primary_key=True)
+
+    def __str__(self):
+        return f"Unlock for correction {self.correction_id}"
+
+
+def is_administrator(user):
+    return bool(
+        user
+        and user.is_active
+        and (user.is_superuser or user.groups.filter(name="Administrator").exists())
+    )
