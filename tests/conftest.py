@@ -10,14 +10,16 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Article, Author, Byline, Section, Status
 
 
 @pytest.fixture(autouse=True)
-def _isolated_media(settings, tmp_path):
+def _isolated_media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()  # the page cache's generation lives in the cache, not in the rolled-back DB
 
 
 @pytest.fixture
