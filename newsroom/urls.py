@@ -2,8 +2,19 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from articles import sitemaps
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+    # contrib's index reverses this name for each section's address.
+    path(
+        "sitemap-<slug:section>.xml",
+        sitemaps.sitemap_section,
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
     path("inspections/", include("inspections.urls")),
     path("", include("articles.urls")),
 ]
