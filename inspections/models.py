@@ -1,10 +1,15 @@
 """What inspectorates publish: reports, their grades and findings. Knows nothing of stories."""
 
+import html
+import re
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 
 class OrganisationKind(models.TextChoices):
@@ -101,6 +106,19 @@ class Framework(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        if self.pk and self.scale_id:
+            stranded = GradedArea.objects.filter(report__framework=self).exclude(
+                grade__scale_id=self.scale_id
+            )
+            if stranded.exists():
+                raise ValidationError(
+                    {
+                        "scale": "Reports under this framework already have grades from its "
+                        "current scale. Regrade or remove those areas before changing the scale."
+                    }
+                )
+
 
 class Organisation(models.Model):
     """An inspected body: a police force, school, hospital, care home or fire service."""
@@ -125,6 +143,102 @@ class Organisation(models.Model):
 
     def get_absolute_url(self):
         return reverse("inspections:organisation", kwargs={"slug": self.slug})
+
+
+@dataclass(frozen=True)
+class GradeCount:
+    """One grade of a report's scale with how many areas got it, and its share of the bar."""
+
+    grade: "Grade"
+    count: int
+    tone: int
+    offset: float
+    width: float
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    """One line of the grades panel's table."""
+
+    area: "GradedArea"
+    tone: int
+    pips: list
+    direction: str
+    previous_label: str
+
+
+def grade_tone(position, size):
+    """Place a grade on a fixed five-step tone (1 best, 5 worst) whatever its scale's length.
+
+    Scales are data, so colours cannot key on grade names: a four-grade scale's
+    "requires improvement" (3 of 4) gets the same tone as the five-grade one's (4 of 5).
+    """
+    if size <= 1:
+        return 1
+    return round((position - 1) * 4 / (size - 1)) + 1
+
+
+# fmt: off
+NUMBER_WORDS = {
+    "no": 0, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20,
+}
+# fmt: on
+_QUOTE = "[\"'‘’“”]"
+_NUMBER = r"(?P<number>\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + ")"
+_GRADE_NOUN = r"\s*(?:grades?|ratings?|judge?ments?|areas?)\b"
+
+
+def _number(word):
+    word = word.lower()
+    return int(word) if word.isdigit() else NUMBER_WORDS[word]
+
+
+def stated_grade_counts(text, grades):
+    """(grade, number) for each grade count claimed in text (HTML allowed), in order."""
+    text = re.sub(r"\s+", " ", html.unescape(strip_tags(text or "")))
+    names = {}
+    for grade in grades:
+        names[grade.label.lower()] = grade
+        names[grade.slug.replace("-", " ").lower()] = grade
+    label = "|".join(
+        re.escape(name).replace(r"\ ", r"\s+") for name in sorted(names, key=len, reverse=True)
+    )
+    label = rf"(?P<open>{_QUOTE})?(?P<label>{label})(?(open){_QUOTE})"
+    patterns = [
+        # "four 'good' grades", "2 requires improvement", "0 outstanding, 4 good"
+        rf"\b{_NUMBER}\s+{label}(?!\w)",
+        # "rated inadequate in two areas", "graded ‘good’ in four of the nine areas"
+        rf"\b(?:rated|graded|judged|assessed\s+as|found\s+to\s+be)\s+{label}\s+"
+        rf"(?:in|for|across)\s+{_NUMBER}\s+(?:of\s+(?:the\s+|its\s+)?(?:\w+\s+)?)?"
+        r"(?:areas?|categories)\b",
+        # "four of the nine areas were rated good"
+        rf"\b{_NUMBER}\s+(?:of\s+(?:the\s+|its\s+)?(?:\w+\s+)?)?areas?\s+(?:was|were)\s+"
+        rf"(?:rated|graded|judged|assessed\s+as)\s+{label}(?!\w)",
+    ]
+    claims = []
+    for index, pattern in enumerate(patterns):
+        for match in re.finditer(pattern, text, flags=re.IGNORECASE):
+            if index == 0 and not _is_count_claim(match, text):
+                continue
+            grade = names[re.sub(r"\s+", " ", match["label"].lower())]
+            claims.append((match.start(), grade, _number(match["number"])))
+    return [(grade, number) for _, grade, number in sorted(claims, key=lambda c: c[0])]
+
+
+def _is_count_claim(match, text):
+    """Tell "four 'good' grades" from "no good reason": an unquoted one-word grade name counts
+    only before a word like "grades", or ending a phrase ("0 outstanding, 4 good, ...")."""
+    if match["open"] or " " in match["label"].strip():
+        return True
+    tail = text[match.end() :]
+    if re.match(_GRADE_NOUN, tail, flags=re.IGNORECASE):
+        return True
+    if match["number"].lower() in {"no", "zero", "one"}:
+        return False
+    return bool(re.match(r"\s*(?:[,;:)]|\.(?!\w)|$|and\b|or\b)", tail, flags=re.IGNORECASE))
 
 
 class InspectionReportQuerySet(models.QuerySet):
@@ -211,6 +325,148 @@ class InspectionReport(models.Model):
             raise ValidationError(
                 {"previous_report": "The previous report must be published before this one."}
             )
+        if self.pk and self.framework_id:
+            stranded = self.graded_areas.exclude(grade__scale__frameworks=self.framework_id)
+            if stranded.exists():
+                raise ValidationError(
+                    {
+                        "framework": "This report's graded areas use another scale's grades. "
+                        "Regrade or remove them before moving the report to this framework."
+                    }
+                )
+
+    # The grades panel. These methods read only prefetched data when the report comes from
+    # InspectionReport.objects.for_panel(), so the panel costs no queries of its own.
+
+    def scale_grades(self):
+        """The grades of this report's scale, best first."""
+        return list(self.framework.scale.grades.all())
+
+    def grade_counts(self):
+        """How many areas got each grade of the scale, zeros included, best grade first."""
+        areas = list(self.graded_areas.all())
+        grades = self.scale_grades()
+        total = len(areas)
+        counts = []
+        offset = 0.0
+        for grade in grades:
+            count = sum(1 for area in areas if area.grade_id == grade.pk)
+            width = 100 * count / total if total else 0.0
+            counts.append(
+                GradeCount(
+                    grade=grade,
+                    count=count,
+                    tone=grade_tone(grade.position, len(grades)),
+                    offset=round(offset, 3),
+                    width=round(width, 3),
+                )
+            )
+            offset += width
+        return counts
+
+    def grade_summary(self):
+        """The counts as one phrase: "0 outstanding, 4 good, 3 adequate, ..."."""
+        return ", ".join(f"{item.count} {item.grade.label.lower()}" for item in self.grade_counts())
+
+    def summary_sentence(self):
+        """One sentence for screen readers: how many areas, and the count of every grade."""
+        areas = len(self.graded_areas.all())
+        if not areas:
+            return f"{self.organisation} has no graded areas recorded for this report yet."
+        noun = "area" if areas == 1 else "areas"
+        return f"{self.organisation} was graded in {areas} {noun}: {self.grade_summary()}."
+
+    def is_comparable_with_previous(self):
+        """True when there is a previous report whose grades may be compared with these."""
+        if not self.previous_report_id:
+            return False
+        if hasattr(self, "previous_is_comparable"):
+            return bool(self.previous_is_comparable)
+        previous = self.previous_report
+        return previous.framework_id == self.framework_id or (
+            self.framework.comparable_with.filter(pk=previous.framework_id).exists()
+        )
+
+    def comparison_note(self):
+        """Why there are no arrows: empty unless a previous report exists and is not comparable."""
+        if not self.previous_report_id or self.is_comparable_with_previous():
+            return ""
+        previous = self.previous_report
+        return (
+            f"Grades from {self.framework} cannot be compared directly with those of "
+            f"{previous.framework}, the framework of the previous inspection "
+            f"({previous.published_on:%B %Y}), so no movement is shown."
+        )
+
+    def area_rows(self):
+        """Every graded area in order, with its grade marker and movement since last time.
+
+        Movement is given only when the previous report's grades are comparable; it matches
+        areas by name, ignoring case.
+        """
+        grades = self.scale_grades()
+        size = len(grades)
+        comparable = self.is_comparable_with_previous()
+        previous = self._previous_grades() if comparable else {}
+        rows = []
+        for area in self.graded_areas.all():
+            before = previous.get(area.name.lower()) if comparable else None
+            if before is None:
+                direction = ""
+            elif area.grade.position < before[0]:
+                direction = "up"
+            elif area.grade.position > before[0]:
+                direction = "down"
+            else:
+                direction = "same"
+            rows.append(
+                AreaRow(
+                    area=area,
+                    tone=grade_tone(area.grade.position, size),
+                    pips=[(8 * i, i < size - area.grade.position + 1) for i in range(size)],
+                    direction=direction,
+                    previous_label=before[1] if before else "",
+                )
+            )
+        return rows
+
+    def _previous_grades(self):
+        """{area name (lower case): (grade position, grade label)} from the previous report."""
+        areas = list(self.graded_areas.all())
+        if areas and all(hasattr(area, "previous_grade_position") for area in areas):
+            return {
+                area.name.lower(): (area.previous_grade_position, area.previous_grade_label)
+                for area in areas
+                if area.previous_grade_position is not None
+            }
+        return {
+            area.name.lower(): (area.grade.position, area.grade.label)
+            for area in self.previous_report.graded_areas.select_related("grade")
+        }
+
+    # The article admin's consistency check.
+
+    def stated_count_mismatches(self, text: str) -> list[str]:
+        """Warnings for each grade count claimed in story text that this report contradicts.
+
+        Reads claims like "four 'good' grades", "rated inadequate in two areas",
+        "2 requires improvement" or "no ‘outstanding’ grades" (HTML allowed) and returns one
+        plain-English sentence per claim whose figure differs from the report's, e.g.
+        "The story says 3 ‘good’ grades; the report has 4." Empty when all agree.
+        """
+        counts = {item.grade.pk: item.count for item in self.grade_counts()}
+        warnings = []
+        for grade, stated in stated_grade_counts(text, self.scale_grades()):
+            actual = counts[grade.pk]
+            if stated != actual:
+                noun = "grade" if stated == 1 else "grades"
+                message = (
+                    f"The story says {stated} ‘{grade.label.lower()}’ {noun}; "
+                    f"the report has {actual}."
+                )
+                if message not in warnings:
+                    warnings.append(message)
+        return warnings
 
 
 class GradedArea(models.Model):
@@ -237,6 +493,9 @@ class GradedArea(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["report", "position"], name="graded_area_position_unique_per_report"
+            ),
+            models.CheckConstraint(
+                condition=Q(position__gte=1), name="graded_area_position_from_one"
             ),
         ]
 
