@@ -1,3 +1,4 @@
+import io
 import os
 import subprocess
 import sys
@@ -5,18 +6,21 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    """Run manage.py in a fresh process; a variable given as None is left out of its environment."""
+    inherited = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in inherited}
+    environment |= env
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=environment | env,
+        env={k: v for k, v in environment.items() if v is not None},
         capture_output=True,
         text=True,
         timeout=120,
@@ -44,7 +48,7 @@ def test_deploy_check_passes_with_only_the_production_variables():
         DEBUG="0",
         SECRET_KEY="a-long-random-production-key-" + "x" * 40,
         ALLOWED_HOSTS="news.example.org",
-        SECURE_SSL_REDIRECT="",
+        SECURE_SSL_REDIRECT=None,
     )
     assert result.returncode == 0, result.stderr + result.stdout
 
@@ -80,8 +84,8 @@ def test_defaults_are_sqlite_in_the_project_and_local_memory_cache():
         "print(d['ENGINE'], d['NAME'], d['OPTIONS']['transaction_mode'], "
         "settings.CACHES['default']['BACKEND'])",
         DEBUG="1",
-        DATABASE_URL="",
-        CACHE_URL="",
+        DATABASE_URL=None,
+        CACHE_URL=None,
     )
     engine, name, mode, cache = result.stdout.split()[-4:]
     assert engine == "django.db.backends.sqlite3"
@@ -108,7 +112,7 @@ def test_production_is_secure_by_default():
         "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0)",
         DEBUG="0",
         SECRET_KEY="k" * 50,
-        SECURE_SSL_REDIRECT="",
+        SECURE_SSL_REDIRECT=None,
     )
     assert result.stdout.split()[-4:] == ["True", "True", "True", "True"], result.stderr
 
@@ -129,3 +133,26 @@ def test_load_demo_twice_leaves_the_same_rows(db):
     call_command("load_demo", verbosity=0)
     assert counts() == first
     assert first["articles.Article"] >= 3
+
+
+def test_printed_demo_accounts_can_log_into_the_admin(client, db):
+    out = io.StringIO()
+    call_command("load_demo", "--accounts", stdout=out)
+    lines = [line.split() for line in out.getvalue().splitlines() if "password:" in line]
+    assert len(lines) == 4
+    for words in lines:
+        username = words[words.index("username:") + 1]
+        password = words[words.index("password:") + 1]
+        response = client.post(
+            "/admin/login/?next=/admin/", {"username": username, "password": password}
+        )
+        assert response.status_code == 302, username
+        assert client.get("/admin/").status_code == 200
+        client.logout()
+
+
+def test_load_demo_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    settings.TESTING = False
+    with pytest.raises(CommandError, match="refuses to run with DEBUG off"):
+        call_command("load_demo")
