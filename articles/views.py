@@ -1,36 +1,302 @@
-from django.shortcuts import get_object_or_404, render
-from django.utils.cache import add_never_cache_headers
+"""The reader-facing site: lists of stories, the story page, search and corrections."""
 
-from .models import Article, Author, Section, Tag
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.flatpages.models import FlatPage
+from django.core.cache import cache
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
+
+from inspections.models import InspectionReport
+
+from .models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    Section,
+    SlugRedirect,
+    Tag,
+)
+from .templatetags.articles import absolute
+
+PER_PAGE = 20
+RELATED_COUNT = 4
+SEARCH_MAX_LENGTH = 200
+CORRECTIONS_POLICY_URL = "/about/corrections-policy/"
+
+
+def nav_sections():
+    """The sections in the navigation, cached as long as a page is, so that a page view
+    does not pay a query for them (the story page's query budget is eight)."""
+    return cache.get_or_set(
+        "site:nav-sections",
+        lambda: [(s.name, s.get_absolute_url()) for s in Section.objects.all()],
+        settings.PAGE_CACHE_SECONDS,
+    )
+
+
+def page_of(request, queryset, per_page=PER_PAGE):
+    """One page of a list; a page number that is not a page is a plain 404, never a 500."""
+    try:
+        return Paginator(queryset, per_page).page(request.GET.get("page") or 1)
+    except InvalidPage as error:
+        raise Http404("No such page.") from error
+
+
+def site_render(request, template, context=None, status=None):
+    """Render a reader page with what base.html needs: navigation and a canonical address."""
+    page = (context or {}).get("page")
+    canonical = absolute(request.path)
+    if page is not None and page.number > 1:
+        canonical += f"?page={page.number}"
+    base = {"sections": nav_sections(), "canonical_url": canonical}
+    return render(request, template, base | (context or {}), status=status)
+
+
+def publisher_json_ld():
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": settings.PUBLISHER_NAME,
+        "url": absolute("/"),
+        "logo": {
+            "@type": "ImageObject",
+            "url": absolute(static("img/logo.png")),
+            "width": 600,
+            "height": 60,
+        },
+        "correctionsPolicy": absolute(CORRECTIONS_POLICY_URL),
+    }
 
 
 def home(request):
-    articles = Article.objects.published().for_listing()[:20]
-    return render(request, "articles/home.html", {"articles": articles})
+    page = page_of(request, Article.objects.published().for_listing())
+    context = {"page": page, "json_ld": {"@context": "https://schema.org", **publisher_json_ld()}}
+    if page.number == 1:
+        stories = list(page)
+        context["lead"] = lead = stories[0] if stories else None
+        context["latest"] = stories[1:]
+        context["hero"] = lead and hero_image(lead)
+        latest_by_section = (
+            Article.objects.published()
+            .for_listing()
+            .annotate(
+                rank=Window(
+                    RowNumber(), partition_by=F("section"), order_by=F("published_at").desc()
+                )
+            )
+            .filter(rank__lte=3)
+            .order_by("section__position", "section__name", "-published_at")
+        )
+        by_section = {}
+        for article in latest_by_section:
+            by_section.setdefault(article.section, []).append(article)
+        context["by_section"] = by_section.items()
+    return site_render(request, "articles/home.html", context)
 
 
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
-    articles = section.articles.published().for_listing()[:20]
-    return render(request, "articles/home.html", {"articles": articles, "title": section.name})
+    page = page_of(request, section.articles.published().for_listing())
+    return site_render(request, "articles/section_detail.html", {"section": section, "page": page})
 
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    articles = tag.articles.published().for_listing()[:20]
-    return render(request, "articles/home.html", {"articles": articles, "title": tag.name})
+    page = page_of(request, tag.articles.published().for_listing())
+    return site_render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    articles = author.articles.published().for_listing()[:20]
-    return render(request, "articles/home.html", {"articles": articles, "title": author.name})
+    stories = author.articles.published()
+    corrections = Correction.objects.public().filter(article__in=stories).count()
+    context = {"author": author, "page": page_of(request, stories.for_listing())}
+    context["correction_count"] = corrections
+    return site_render(request, "articles/author_detail.html", context)
 
 
 def article_detail(request, slug):
-    articles = Article.objects.all() if request.user.is_staff else Article.objects.published()
-    article = get_object_or_404(articles.select_related("section"), slug=slug)
-    response = render(request, "articles/article_detail.html", {"article": article})
+    is_staff = request.user.is_staff
+    articles = Article.objects.all() if is_staff else Article.objects.published()
+    now = timezone.now()
+    article = (
+        articles.select_related("section")
+        .prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            "tags",
+            Prefetch("corrections", queryset=Correction.objects.filter(published_at__lte=now)),
+            Prefetch("reports", queryset=InspectionReport.objects.for_panel()),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if article is None:
+        moved = SlugRedirect.objects.filter(old_slug=slug, article__in=articles).first()
+        if moved is None:
+            raise Http404("No such story.")
+        return redirect(moved.article, permanent=True)
+
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    related = (
+        Article.objects.published()
+        .filter(Q(section=article.section_id) | Q(tags__in=tag_ids))
+        .exclude(pk=article.pk)
+        .distinct()[:RELATED_COUNT]
+    )
+    corrections = article.corrections.all()
+    context = {
+        "article": article,
+        "bylines": article.bylines.all(),
+        "reports": article.reports.all(),
+        "top_corrections": [c for c in corrections if c.placement == "top"],
+        "footnote_corrections": [c for c in corrections if c.placement != "top"],
+        "related": related,
+        "hero": hero_image(article),
+        "json_ld": news_article_json_ld(article),
+    }
+    response = site_render(request, "articles/article_detail.html", context)
     if not article.is_published():
-        add_never_cache_headers(response)
+        add_never_cache_headers(response)  # a draft must never sit in a cache
     return response
+
+
+def hero_image(article):
+    """The hero's renditions for `srcset`; None when there is no picture or it cannot be read."""
+    if not article.hero_image:
+        return None
+    try:
+        return {
+            "src": article.hero_medium.url,
+            "srcset": ", ".join(
+                f"{spec.url} {width}w"
+                for spec, width in [
+                    (article.hero_small, 480),
+                    (article.hero_medium, 960),
+                    (article.hero_large, 1600),
+                ]
+            ),
+            "large": article.hero_large.url,
+        }
+    except (OSError, ValueError):
+        return None
+
+
+def news_article_json_ld(article):
+    """schema.org NewsArticle for a story, built from what the view has already fetched."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "description": article.seo_description or article.standfirst,
+        "url": absolute(article.get_absolute_url()),
+        "mainEntityOfPage": absolute(article.get_absolute_url()),
+        "inLanguage": "en-GB",
+        "isAccessibleForFree": True,
+        "articleSection": article.section.name,
+        "author": [
+            {
+                "@type": "Person",
+                "name": byline.author.name,
+                "url": absolute(byline.author.get_absolute_url()),
+                **({"jobTitle": byline.author.job_title} if byline.author.job_title else {}),
+            }
+            for byline in article.bylines.all()
+        ],
+        "publisher": publisher_json_ld(),
+    }
+    if article.published_at:
+        data["datePublished"] = timezone.localtime(article.published_at).isoformat()
+        data["dateModified"] = timezone.localtime(article.modified_for_readers).isoformat()
+    hero = hero_image(article)
+    if hero:
+        data["image"] = [absolute(hero["large"])]
+    keywords = [tag.name for tag in article.tags.all()]
+    if keywords:
+        data["keywords"] = keywords
+    about = []
+    for report in article.reports.all():
+        about.append(
+            {
+                "@type": "Organization",
+                "name": report.organisation.name,
+                "url": absolute(report.organisation.get_absolute_url()),
+            }
+        )
+        about.append(
+            {
+                "@type": "Report",
+                "name": report.title,
+                "url": absolute(report.get_absolute_url()),
+                "datePublished": report.published_on.isoformat(),
+                "publisher": {
+                    "@type": "GovernmentOrganization",
+                    "name": report.framework.inspectorate.name,
+                },
+                **({"sameAs": report.url} if report.url else {}),
+            }
+        )
+    if about:
+        data["about"] = about
+    corrections = [
+        {
+            "@type": "CorrectionComment",
+            "text": correction.text,
+            "datePublished": timezone.localtime(correction.published_at).isoformat(),
+            "url": absolute(f"{article.get_absolute_url()}#correction-{correction.pk}"),
+        }
+        for correction in article.corrections.all()
+        if correction.is_public
+    ]
+    if corrections:
+        data["correction"] = corrections
+    return data
+
+
+def search(request):
+    query = " ".join(request.GET.get("q", "").replace("\x00", " ").split())
+    context = {"query": query, "max_length": SEARCH_MAX_LENGTH}
+    if len(query) > SEARCH_MAX_LENGTH:
+        context["too_long"] = True
+    elif query:
+        context["page"] = page_of(request, Article.objects.published().search(query))
+        context["page_params"] = urlencode({"q": query})
+    return site_render(request, "articles/search.html", context)
+
+
+def correction_list(request):
+    corrections = (
+        Correction.objects.public()
+        .filter(article__in=Article.objects.published())
+        .select_related("article__section")
+        .order_by("-published_at", "-pk")
+    )
+    section = None
+    if slug := request.GET.get("section"):
+        section = Section.objects.filter(slug=slug).first()
+        if section is None:
+            raise Http404("No such section.")
+        corrections = corrections.filter(article__section=section)
+    context = {
+        "page": page_of(request, corrections),
+        "section": section,
+        "all_sections": Section.objects.all(),
+        "page_params": urlencode({"section": section.slug}) if section else "",
+    }
+    return site_render(request, "articles/correction_list.html", context)
+
+
+def about_page(request, url):
+    """An editable page under /about/ (django.contrib.flatpages), in the site's layout."""
+    url = f"/about/{url}"
+    page = get_object_or_404(FlatPage, url=url, sites=settings.SITE_ID)
+    if page.registration_required and not request.user.is_authenticated:
+        return redirect_to_login(request.path)
+    return site_render(request, "flatpages/default.html", {"flatpage": page})

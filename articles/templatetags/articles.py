@@ -1,0 +1,61 @@
+"""Formatting for reader pages. Nothing here touches the database."""
+
+import json
+
+from django import template
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import dateformat, timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# As django.utils.html.json_script: text an editor types (say "</script>") cannot end the block.
+JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def publisher_name():
+    return settings.PUBLISHER_NAME
+
+
+@register.filter
+def absolute(url):
+    """An absolute address on the public site, from settings.SITE_URL."""
+    url = str(url or "")
+    return url if "://" in url else f"{settings.SITE_URL}/{url.lstrip('/')}"
+
+
+@register.filter
+def clock(value):
+    """UK clock time as a newsroom writes it: 5:00am, 12:24pm."""
+    value = timezone.localtime(value)
+    return f"{value.hour % 12 or 12}:{value:%M}{'am' if value.hour < 12 else 'pm'}"
+
+
+@register.filter
+def day(value):
+    """UK date as a newsroom writes it: 21 June 2022."""
+    return dateformat.format(timezone.localtime(value), "j F Y")
+
+
+@register.filter
+def day_and_time(value):
+    """21 June 2022, 5:00am (UK time)."""
+    return f"{day(value)}, {clock(value)}"
+
+
+@register.filter
+def update_time(updated, published):
+    """An update on the day of publication shows only its time; a later one its date too."""
+    if published and timezone.localdate(updated) == timezone.localdate(published):
+        return clock(updated)
+    return day_and_time(updated)
+
+
+@register.filter
+def json_ld(data):
+    """A schema.org JSON-LD block, escaped so that no text inside can close the script."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
