@@ -1,5 +1,538 @@
-from django.contrib import admin
+"""The newsroom's CMS: the desk for stories, people, sections, tags and corrections.
 
-from .models import Article, Author, Section, Tag
+Roles are enforced here and in ``forms.py``, on the server: ``has_*_permission`` per story,
+the form's allowed fields and statuses, and permissions on the actions.
 
-admin.site.register([Article, Author, Section, Tag])
+History is django-reversion's ``VersionAdmin`` (the revision is made around every admin save,
+with the user and a note). Comparing and restoring are written here rather than taken from
+django-reversion-compare: a short difflib view knows the story's own fields (byline, tags,
+reports, body as text), renders in our CSP-safe templates, and keeps one dependency fewer to
+keep in step with Django and reversion. Reversion's own "revert" form is turned off, because a
+reverted copy would carry an old version stamp past the lost-update check; ``restore_version``
+does the same job as a new, deliberate revision.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from reversion import set_comment
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from . import publishing
+from .forms import (
+    ArticleAdminForm,
+    BylineFormSet,
+    can_publish,
+    live_snapshot,
+    version_snapshot,
+    word_diff,
+)
+from .models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    Section,
+    SlugRedirect,
+    Status,
+    Tag,
+    is_administrator,
+)
+
+
+def _edits(request, story):
+    return story is None or story.is_editable_by(request.user)
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Workflow status, with "Scheduled" (published, time still ahead) as its own choice."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            (Status.DRAFT, "Draft"),
+            (Status.IN_REVIEW, "In review"),
+            ("scheduled", "Scheduled"),
+            ("live", "Published (live)"),
+            (Status.UNPUBLISHED, "Unpublished"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "scheduled":
+            return queryset.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+        if self.value() == "live":
+            return queryset.published()
+        if self.value():
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    formset = BylineFormSet
+    extra = 0
+    min_num = 0
+    fields = ["position", "author", "role"]
+    autocomplete_fields = ["author"]
+    ordering = ["position", "pk"]
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and _edits(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and _edits(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and _edits(request, obj)
+
+
+class CorrectionInline(admin.StackedInline):
+    """Add-only: a saved correction is shown as it was published; only an Administrator
+    amends one, from the corrections list."""
+
+    model = Correction
+    extra = 0
+    fields = ["kind", "text", "internal_note", "placement", "published_at", "created_by"]
+    readonly_fields = ["published_at", "created_by"]
+    verbose_name = "correction or update"
+    verbose_name_plural = "corrections and updates"
+
+    def has_add_permission(self, request, obj):
+        return obj is not None and request.user.has_perm("articles.add_correction")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Article)
+class ArticleAdmin(VersionAdmin):
+    form = ArticleAdminForm
+    list_display = [
+        "headline",
+        "display_status",
+        "section",
+        "byline",
+        "published_at",
+        "modified_at",
+    ]
+    list_filter = [StatusFilter, "section", "authors"]
+    search_fields = ["headline", "standfirst"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["section", "tags", "reports"]
+    readonly_fields = ["first_published_at", "updated_at", "created_by", "modified_by"]
+    inlines = [BylineInline, CorrectionInline]
+    actions = ["publish_selected", "unpublish_selected"]
+    object_history_template = "admin/articles/article/object_history.html"
+    history_latest_first = True
+
+    class Media:
+        css = {"all": ["admin/newsroom/desk.css"]}
+
+    def get_fieldsets(self, request, obj=None):
+        this_change = ["minor_edit", "update_note", "revision_note"] if obj else ["revision_note"]
+        return [
+            (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
+            ("Filing", {"fields": ["section", "tags", "reports"]}),
+            (
+                "Hero image",
+                {
+                    "fields": [
+                        "hero_image",
+                        "hero_alt",
+                        "hero_is_decorative",
+                        "hero_caption",
+                        "hero_credit",
+                    ]
+                },
+            ),
+            ("Search and social", {"fields": ["seo_title", "seo_description"]}),
+            ("Workflow", {"fields": ["status", "published_at", "loaded_version"]}),
+            ("This change", {"fields": this_change}),
+            (
+                "Record",
+                {
+                    "classes": ["collapse"],
+                    "fields": ["first_published_at", "updated_at", "created_by", "modified_by"],
+                },
+            ),
+        ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_listing()
+
+    def get_object(self, request, object_id, from_field=None):
+        story = super().get_object(request, object_id, from_field)
+        if story is not None and request.method == "POST":
+            # Lock the row for this request's transaction: the version check in the form and
+            # the save that follows cannot interleave with another save (no lost updates).
+            story = Article.objects.select_for_update().get(pk=story.pk)
+        return story
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    @admin.display(description="Status", ordering="status")
+    def display_status(self, article):
+        return article.display_status
+
+    @admin.display(description="Byline")
+    def byline(self, article):
+        return ", ".join(byline.author.name for byline in article.bylines.all())
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        # The corrections desk opens the story to add corrections; its fields stay locked.
+        return obj.is_editable_by(request.user) or request.user.has_perm("articles.add_correction")
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    def save_model(self, request, obj, form, change):
+        request.revision_note = form.cleaned_data.get("revision_note", "")
+        if change and not obj.is_editable_by(request.user):
+            return  # a corrections-desk save: only its new corrections are written
+        obj.modified_by = request.user
+        if not change:
+            obj.created_by = request.user
+        else:
+            obj.version += 1
+        first = obj.first_published_at
+        if obj.status == Status.PUBLISHED and (first is None or first > timezone.now()):
+            obj.first_published_at = obj.published_at
+        super().save_model(request, obj, form, change)
+        old_slug = form.initial.get("slug")
+        if change and form.initial.get("status") in {Status.PUBLISHED, Status.UNPUBLISHED}:
+            publishing.keep_old_slug(article=obj, old_slug=old_slug)
+
+    def save_related(self, request, form, formsets, change):
+        story = form.instance
+        if change and not story.is_editable_by(request.user):
+            formsets = [fs for fs in formsets if fs.model is Correction]
+        else:
+            form.save_m2m()
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+        note = form.cleaned_data.get("update_note", "").strip()
+        if note:
+            publishing.record_update_note(article=story, text=note, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Correction:
+            return super().save_formset(request, form, formset, change)
+        drafts = formset.save(commit=False)
+        formset.new_objects = [
+            publishing.add_correction(
+                article=form.instance,
+                kind=draft.kind,
+                text=draft.text,
+                internal_note=draft.internal_note,
+                placement=draft.placement,
+                by=request.user,
+            )
+            for draft in drafts
+        ]
+        return formset.new_objects
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self._add_revision_note(request, entry)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        self._add_revision_note(request, entry)
+        return entry
+
+    def _add_revision_note(self, request, entry):
+        note = getattr(request, "revision_note", "")
+        if note:
+            set_comment(f"{note} ({entry.get_change_message()})")
+
+    @admin.action(description="Publish selected stories now", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        published = 0
+        with transaction.atomic():
+            for article in queryset.select_for_update(of=("self",)):
+                problem = publish_problem(article)
+                if problem:
+                    self.message_user(request, f"Not published: {problem}", messages.ERROR)
+                    continue
+                first = article.first_published_at
+                at = timezone.now() if first is None or first > timezone.now() else None
+                publishing.publish(article=article, by=request.user, at=at)
+                published += 1
+        if published:
+            self.message_user(request, f"Published {published} stories.", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected stories", permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        count = 0
+        with transaction.atomic():
+            for article in queryset.select_for_update(of=("self",)).filter(status=Status.PUBLISHED):
+                publishing.unpublish(article=article, by=request.user)
+                count += 1
+        self.message_user(request, f"Unpublished {count} stories.", messages.SUCCESS)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="articles_article_compare",
+            ),
+            path(
+                "<path:object_id>/restore/<int:version_id>/",
+                self.admin_site.admin_view(self.restore_view),
+                name="articles_article_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        story = self.get_object(request, unquote(object_id))
+        versions = (
+            Version.objects.get_for_object(story).select_related("revision__user") if story else []
+        )
+        return super().history_view(request, object_id, {"versions": versions})
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        compare = reverse("admin:articles_article_compare", args=[object_id])
+        return redirect(f"{compare}?a={version_id}&b=live")
+
+    def recover_view(self, request, version_id, extra_context=None):
+        raise PermissionDenied  # a deleted story comes back by an Administrator, from a backup
+
+    def compare_view(self, request, object_id):
+        story = self.get_object(request, unquote(object_id))
+        if story is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, story):
+            raise PermissionDenied
+        versions = list(Version.objects.get_for_object(story).select_related("revision__user"))
+        by_id = {str(version.pk): version for version in versions}
+        default_a = versions[1] if len(versions) > 1 else (versions[0] if versions else None)
+        version_a = by_id.get(request.GET.get("a"), default_a)
+        b_key = request.GET.get("b", "live")
+        version_b = by_id.get(b_key)
+        before = version_snapshot(version_a) if version_a else {}
+        after = version_snapshot(version_b) if version_b else live_snapshot(story)
+        rows = [
+            {
+                "label": label,
+                "before": before.get(label, ""),
+                "after": text,
+                "changed": before.get(label, "") != text,
+                "diff": word_diff(before.get(label, ""), text),
+            }
+            for label, text in after.items()
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": story,
+            "title": f"Compare versions of “{story}”",
+            "versions": versions,
+            "version_a": version_a,
+            "version_b": version_b,
+            "changed_rows": [row for row in rows if row["changed"]],
+            "unchanged_rows": [row for row in rows if not row["changed"]],
+            "can_restore": self._can_restore(request, story),
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def _can_restore(self, request, story):
+        return can_publish(request.user) and self.has_change_permission(request, story)
+
+    def restore_view(self, request, object_id, version_id):
+        return require_POST(self._restore)(request, object_id, version_id)
+
+    def _restore(self, request, object_id, version_id):
+        story = self.get_object(request, unquote(object_id))
+        if story is None:
+            raise Http404
+        if not self._can_restore(request, story):
+            raise PermissionDenied
+        version = get_object_or_404(Version.objects.get_for_object(story), pk=version_id)
+        publishing.restore_version(
+            article=story, version=version, by=request.user, note=request.POST.get("note", "")
+        )
+        self.message_user(
+            request,
+            f"Restored the version of "
+            f"{timezone.localtime(version.revision.date_created):%d %B %Y, %H:%M}.",
+            messages.SUCCESS,
+        )
+        return redirect("admin:articles_article_change", story.pk)
+
+
+def publish_problem(article):
+    """Why a story cannot go live as it stands, in plain words, or ""."""
+    if not article.bylines.exists():
+        return f"“{article}” has no byline."
+    if article.hero_image and not article.hero_alt and not article.hero_is_decorative:
+        return f"“{article}” has a hero image with no alt text."
+    return ""
+
+
+@admin.register(Correction)
+class CorrectionAdmin(VersionAdmin):
+    """The corrections desk's list. Saved corrections are read-only but for Administrators,
+    whose amendments go through ``Correction.amend()``/``remove()`` and stay in the history."""
+
+    list_display = ["__str__", "kind", "placement", "section", "published_at", "created_by"]
+    list_filter = ["kind", "article__section", "published_at"]
+    search_fields = ["text", "article__headline"]
+    date_hierarchy = "published_at"
+    autocomplete_fields = ["article"]
+    list_select_related = ["article__section", "created_by"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["article", "kind", "text", "internal_note", "placement"]
+        return fields if obj is None else [*fields, "published_at", "created_by", "revision"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        if is_administrator(request.user):
+            return ["article", "created_by", "revision"]
+        return self.get_fields(request, obj)
+
+    @admin.display(description="Section", ordering="article__section")
+    def section(self, correction):
+        return correction.article.section
+
+    def has_change_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one at a time, each with its own confirmation
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.amend(by=request.user, **{name: getattr(obj, name) for name in form.changed_data})
+            return
+        correction = publishing.add_correction(
+            article=obj.article,
+            kind=obj.kind,
+            text=obj.text,
+            internal_note=obj.internal_note,
+            placement=obj.placement,
+            by=request.user,
+        )
+        obj.__dict__.update(correction.__dict__)  # the admin goes on with the saved row
+
+    def delete_model(self, request, obj):
+        obj.remove(by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for correction in queryset:
+            correction.remove(by=request.user)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        raise PermissionDenied  # a correction changes only through amend(), never a revert
+
+    def recover_view(self, request, version_id, extra_context=None):
+        raise PermissionDenied
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "job_title", "user"]
+    search_fields = ["name", "job_title"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+    list_select_related = ["user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Linking a staff account is an Administrator's job: only they may see user accounts.
+        return [] if is_administrator(request.user) else ["user"]
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(SlugRedirect)
+class SlugRedirectAdmin(admin.ModelAdmin):
+    """Made by the desk when a public story's address changes; read-only here."""
+
+    list_display = ["old_slug", "article", "created_at"]
+    search_fields = ["old_slug", "article__headline"]
+    list_select_related = ["article"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+
+class AdministratorsOnly:
+    """Users, groups and permissions: no role but Administrator may see or change them."""
+
+    def has_module_permission(self, request):
+        return is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request, *args):
+        return is_administrator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class NewsroomUserAdmin(AdministratorsOnly, UserAdmin):
+    pass
+
+
+@admin.register(Group)
+class NewsroomGroupAdmin(AdministratorsOnly, GroupAdmin):
+    pass

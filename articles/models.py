@@ -4,6 +4,7 @@ import contextlib
 import uuid
 from pathlib import Path
 
+import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
@@ -303,6 +304,12 @@ class Article(models.Model):
         related_name="articles_modified",
         editable=False,
     )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up by one on every editorial save; a form loaded at an older version "
+        "cannot overwrite a newer one.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -346,6 +353,20 @@ class Article(models.Model):
     def modified_for_readers(self):
         """dateModified: the last update readers can see, else the publish time."""
         return self.updated_at or self.published_at
+
+    def is_editable_by(self, user):
+        """Editors edit any story; a reporter edits only their own, until it is published."""
+        if not user.has_perm("articles.change_article"):
+            return False
+        if user.has_perm("articles.publish_article"):
+            return True
+        return self.status in {Status.DRAFT, Status.IN_REVIEW} and self.is_owned_by(user)
+
+    def is_owned_by(self, user):
+        """A reporter's own story: they created it or they are on its byline."""
+        if not user.is_authenticated:
+            return False
+        return self.created_by_id == user.pk or self.bylines.filter(author__user=user).exists()
 
 
 class Byline(models.Model):
@@ -496,14 +517,19 @@ class Correction(models.Model):
             raise CorrectionLocked("Only an Administrator can amend a published correction.")
         for field, value in changes.items():
             setattr(self, field, value)
-        with self._override():
+        with reversion.create_revision(), self._override():
             self.save()
+            reversion.set_user(by)
+            reversion.set_comment(f"Amended by an Administrator: {', '.join(changes) or 'resaved'}")
 
     def remove(self, *, by):
-        """An Administrator's removal of a correction (the story's history keeps it)."""
+        """An Administrator's removal of a correction; its last version stays in the history."""
         if not is_administrator(by):
             raise CorrectionLocked("Only an Administrator can remove a published correction.")
-        with self._override():
+        with reversion.create_revision(), self._override():
+            reversion.add_to_revision(self)
+            reversion.set_user(by)
+            reversion.set_comment("Removed by an Administrator")
             self.delete()
 
 
@@ -522,3 +548,10 @@ def is_administrator(user):
         and user.is_active
         and (user.is_superuser or user.groups.filter(name="Administrator").exists())
     )
+
+
+# History: a story's revision holds its bylines (followed) and its tags and reports (many-to-many
+# fields serialised with it); corrections keep their own history of any Administrator's change.
+reversion.register(Byline)
+reversion.register(Article, follow=["bylines"])
+reversion.register(Correction)

@@ -1,0 +1,351 @@
+"""The desk's forms: what each role may change in a story, and what an editor compares.
+
+The rules live here, on the server: a field a role may not set is disabled, and a crafted POST
+that changes it anyway is refused with a plain message, so nothing depends on hidden buttons.
+"""
+
+import copy
+import re
+from datetime import timedelta
+from difflib import SequenceMatcher
+
+from django import forms
+from django.apps import apps
+from django.db.models.fields.files import FieldFile
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join, strip_tags
+from reversion.models import Version
+
+from .models import Article, Author, Byline, BylineRole, Section, Status, Tag, sanitise_body
+
+REPORTER_STATUSES = [Status.DRAFT, Status.IN_REVIEW]
+SUBSTANTIVE_FIELDS = ["headline", "standfirst", "body"]
+# Five minutes' grace, so "publish at 10:00" typed at 10:02 is not refused.
+PAST_GRACE = timedelta(minutes=5)
+# What the history compares, in the order the change form shows it.
+STORY_FIELDS = {
+    "headline": "Headline",
+    "slug": "Web address (slug)",
+    "standfirst": "Standfirst",
+    "body": "Body",
+    "section_id": "Section",
+    "bylines": "Byline",
+    "tags": "Tags",
+    "reports": "Inspection reports",
+    "hero_image": "Hero image",
+    "hero_alt": "Alt text",
+    "hero_is_decorative": "Decorative image",
+    "hero_caption": "Caption",
+    "hero_credit": "Credit",
+    "seo_title": "SEO title",
+    "seo_description": "SEO description",
+    "status": "Status",
+    "published_at": "Publish time",
+}
+
+
+def can_publish(user):
+    return user.has_perm("articles.publish_article")
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """A story as the signed-in user may edit it (ArticleAdmin.get_form sets ``user``)."""
+
+    user = None
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    minor_edit = forms.BooleanField(
+        label="Minor edit (typo, formatting; no notice)",
+        required=False,
+        help_text="Tick only for a change readers would not call news.",
+    )
+    update_note = forms.CharField(
+        label="Update note for readers",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown on the story as an “Update”, and moves its “Updated” time. Needed "
+        "when you change the headline, standfirst or body of a live story, unless minor.",
+    )
+    revision_note = forms.CharField(
+        label="Revision note",
+        required=False,
+        max_length=200,
+        help_text="Optional, for the desk: why you made this change. Kept in the history.",
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "headline",
+            "slug",
+            "standfirst",
+            "body",
+            "section",
+            "tags",
+            "reports",
+            "hero_image",
+            "hero_alt",
+            "hero_is_decorative",
+            "hero_caption",
+            "hero_credit",
+            "seo_title",
+            "seo_description",
+            "status",
+            "published_at",
+        ]
+        error_messages = {
+            "seo_title": {
+                "max_length": "Keep the SEO title to %(limit_value)d characters or fewer, so "
+                "search engines show all of it (it has %(show_value)d)."
+            },
+            "seo_description": {
+                "max_length": "Keep the SEO description to %(limit_value)d characters or "
+                "fewer, so search engines show all of it (it has %(show_value)d)."
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.story = self.instance if self.instance.pk else None
+        self.locked = {}  # field name -> why this user may not change it
+        if self.story is not None:
+            self.fields["loaded_version"].initial = self.story.version
+        if self.story is not None and not self.story.is_editable_by(self.user):
+            reason = "your role adds corrections to this story but does not edit it."
+            self.locked = {name: reason for name in self.fields if name != "loaded_version"}
+        elif not can_publish(self.user):
+            self.locked = {"published_at": "only an editor can publish or schedule a story."}
+            if "status" in self.fields:
+                status = self.fields["status"]
+                status.choices = [(v, n) for v, n in Status.choices if v in REPORTER_STATUSES]
+                status.error_messages["invalid_choice"] = (
+                    "Only an editor can publish, schedule or unpublish a story. Choose "
+                    "“In review” to send it to the editors."
+                )
+        for name in self.locked:
+            if name in self.fields:
+                self.fields[name].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        self._refuse_locked_changes()
+        self._refuse_stale_version()
+        status = cleaned.get("status", self.instance.status)
+        if status == Status.PUBLISHED:
+            self._check_publish_time(cleaned)
+        self._check_alt_text(cleaned)
+        if self.story is not None and self.story.is_published() and status == Status.PUBLISHED:
+            self._require_reason_for_update(cleaned)
+        return cleaned
+
+    def _refuse_locked_changes(self):
+        for name, reason in self.locked.items():
+            field = self.fields.get(name)
+            key = self.add_prefix(name)
+            if field is None or field.widget.value_omitted_from_data(self.data, self.files, key):
+                continue
+            posted = field.widget.value_from_datadict(self.data, self.files, key)
+            probe = copy.copy(field)
+            probe.disabled = False
+            if probe.has_changed(self[name].initial, posted):
+                self.add_error(
+                    None,
+                    f"You can’t change the {field.label.lower()} of this story: {reason} "
+                    "Nothing was saved.",
+                )
+
+    def _refuse_stale_version(self):
+        """Refuse a save made from a form loaded before someone else's save.
+
+        ArticleAdmin.get_object locks the row (SELECT ... FOR UPDATE; SQLite's IMMEDIATE
+        transactions serialise writers), so the version read here cannot move until commit.
+        """
+        if self.story is None:
+            return
+        loaded = self.cleaned_data.get("loaded_version")
+        current = self.story.version
+        if loaded == current:
+            return
+        data = self.data.copy()
+        data[self.add_prefix("loaded_version")] = current  # saving again overwrites, knowingly
+        self.data = data
+        loaded_version, self.conflict = changes_since(self.story, loaded)
+        latest = Version.objects.get_for_object(self.story).select_related("revision__user")
+        revision = latest.first().revision if latest.exists() else None
+        who = revision.user.get_username() if revision and revision.user else "Someone else"
+        when = f" at {timezone.localtime(revision.date_created):%H:%M}" if revision else ""
+        changed = ", ".join(self.conflict) if self.conflict else "the story"
+        compare = reverse("admin:articles_article_compare", args=[self.story.pk])
+        if loaded_version is not None:
+            compare += f"?a={loaded_version.pk}&b=live"
+        raise forms.ValidationError(
+            format_html(
+                "{}{} saved this story while you were editing it, changing: {}. Your changes "
+                "have not been saved; they are still in the form below. "
+                '<a href="{}">See what changed</a>, then save again to keep your version.',
+                who,
+                when,
+                changed,
+                compare,
+            ),
+            code="stale",
+        )
+
+    def _check_publish_time(self, cleaned):
+        if "published_at" in self.locked:
+            return
+        publish_at = cleaned.get("published_at")
+        if publish_at is None:
+            cleaned["published_at"] = timezone.now()
+            return
+        first = self.instance.first_published_at
+        first_publish = first is None or first > timezone.now()  # never live yet
+        moved = "published_at" in self.changed_data or (
+            first_publish and self.instance.status != Status.PUBLISHED
+        )
+        if moved and first_publish and publish_at < timezone.now() - PAST_GRACE:
+            self.add_error(
+                "published_at",
+                f"{timezone.localtime(publish_at):%d %B %Y, %H:%M} is in the past. To publish "
+                "now, leave the publish time empty; to schedule, choose a time ahead.",
+            )
+
+    def _check_alt_text(self, cleaned):
+        image = cleaned.get("hero_image", self.instance.hero_image)
+        if image and not cleaned.get("hero_alt") and not cleaned.get("hero_is_decorative"):
+            self.add_error(
+                "hero_alt",
+                "Describe the hero image for readers who cannot see it, or tick "
+                "“Decorative image” if it adds no information.",
+            )
+
+    def _require_reason_for_update(self, cleaned):
+        changed = [
+            name
+            for name in SUBSTANTIVE_FIELDS
+            if name in cleaned
+            and name not in self.locked
+            and _normalise(name, cleaned[name]) != _normalise(name, getattr(self.story, name))
+        ]
+        minor, note = cleaned.get("minor_edit"), cleaned.get("update_note", "").strip()
+        if changed and not minor and not note:
+            labels = " and ".join(self.fields[name].label.lower() for name in changed)
+            self.add_error(
+                "update_note",
+                f"You changed the {labels} of a published story. Write an update note for "
+                "readers, or tick “Minor edit” if it was a typo or formatting fix.",
+            )
+        if minor and note:
+            self.add_error(
+                "minor_edit",
+                "Either tick “Minor edit” or write an update note, not both.",
+            )
+
+
+def _normalise(name, value):
+    return sanitise_body(value) if name == "body" else (value or "")
+
+
+class BylineFormSet(BaseInlineFormSet):
+    """A story being published, or a live story, keeps at least one byline."""
+
+    def clean(self):
+        super().clean()
+        story = self.instance
+        if story.status != Status.PUBLISHED or any(form.errors for form in self.forms):
+            return
+        stored = Article.objects.filter(pk=story.pk).values_list("status", flat=True).first()
+        if stored == Status.PUBLISHED and not self.has_changed():
+            return
+        credited = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")
+        ]
+        if not credited:
+            raise forms.ValidationError(
+                "A published story needs a byline: add at least one author before publishing."
+            )
+
+
+def changes_since(article, version_number):
+    """The stored version with that version number, and the labels of fields changed since."""
+    for version in Version.objects.get_for_object(article)[:200]:
+        if version.field_dict.get("version") == version_number:
+            before, now = version_snapshot(version), live_snapshot(article)
+            return version, [label for label, text in now.items() if before.get(label) != text]
+    return None, []
+
+
+def version_snapshot(version):
+    """A stored version of a story as an editor reads it: field label -> text."""
+    data = version.field_dict
+    bylines = [
+        byline.field_dict
+        for byline in version.revision.version_set.get_for_model(Byline)
+        if byline.field_dict["article_id"] == data["id"]
+    ]
+    return _describe(data, bylines)
+
+
+def live_snapshot(article):
+    """The story as it stands in the database, in the shape of version_snapshot()."""
+    article = Article.objects.get(pk=article.pk)
+    data = {field.attname: getattr(article, field.attname) for field in Article._meta.fields}
+    data["tags"] = list(article.tags.values_list("pk", flat=True))
+    data["reports"] = list(article.reports.values_list("pk", flat=True))
+    bylines = list(article.bylines.values("author_id", "role", "position"))
+    return _describe(data, bylines)
+
+
+def _describe(data, bylines):
+    report_model = apps.get_model("inspections", "InspectionReport")
+    authors = Author.objects.in_bulk([b["author_id"] for b in bylines])
+    roles = dict(BylineRole.choices)
+    section = Section.objects.filter(pk=data.get("section_id")).first()
+    values = {
+        **data,
+        "section_id": str(section or ""),
+        "bylines": ", ".join(
+            f"{authors.get(b['author_id'], '(deleted author)')} ({roles.get(b['role'], b['role'])})"
+            for b in sorted(bylines, key=lambda b: b["position"])
+        ),
+        "tags": ", ".join(str(t) for t in Tag.objects.filter(pk__in=data.get("tags", []))),
+        "reports": "; ".join(
+            str(r) for r in report_model.objects.filter(pk__in=data.get("reports", []))
+        ),
+        "body": body_as_text(data.get("body", "")),
+        "status": Status(data["status"]).label if data.get("status") in Status.values else "",
+        "published_at": (
+            f"{timezone.localtime(data['published_at']):%d %B %Y, %H:%M}"
+            if data.get("published_at")
+            else ""
+        ),
+        "hero_is_decorative": "Yes" if data.get("hero_is_decorative") else "No",
+    }
+    image = values.get("hero_image")
+    values["hero_image"] = image.name if isinstance(image, FieldFile) else (image or "")
+    return {label: str(values.get(name) or "") for name, label in STORY_FIELDS.items()}
+
+
+def body_as_text(html):
+    """Story HTML as plain text, one block per line, for a readable diff."""
+    blocks = re.sub(r"</(p|h2|h3|li|blockquote)>|<br\s*/?>", "\n", html or "")
+    return "\n".join(line.strip() for line in strip_tags(blocks).splitlines() if line.strip())
+
+
+def word_diff(old, new):
+    """Safe HTML marking words removed (<del>) and added (<ins>)."""
+    before, after = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
+    parts = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        if op in {"delete", "replace"}:
+            parts.append(("del", "".join(before[i1:i2])))
+        if op in {"insert", "replace"}:
+            parts.append(("ins", "".join(after[j1:j2])))
+        if op == "equal":
+            parts.append(("span", "".join(before[i1:i2])))
+    return format_html_join("", "<{0}>{1}</{0}>", parts)

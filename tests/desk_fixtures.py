@@ -1,0 +1,91 @@
+"""Fixtures and helpers for the editorial desk's admin tests."""
+
+import io
+from collections import defaultdict
+
+import lxml.html
+import pytest
+import reversion
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from articles.models import Article
+
+__all__ = [
+    "change_url",
+    "form_data",
+    "login",
+    "png_bytes",
+    "post_form",
+    "staff",
+    "story",
+]
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def form_data(response, form_id="article_form"):
+    """What a browser would submit from the page's form: enabled fields, checked boxes."""
+    assert response.status_code == 200, response.status_code
+    form = lxml.html.fromstring(response.content).get_element_by_id(form_id)
+    textareas = {element.name for element in form.inputs if element.tag == "textarea"}
+    values = defaultdict(list)
+    for name, value in form.form_values():
+        # A browser drops the one newline Django writes after <textarea>.
+        values[name].append(value.removeprefix("\n") if name in textareas else value)
+    return {name: found if len(found) > 1 else found[0] for name, found in values.items()}
+
+
+def post_form(client, url, form_id="article_form", **changes):
+    """Open the form at url, change some fields as a person would, and save it."""
+    data = form_data(client.get(url), form_id) | changes
+    data = {name: value for name, value in data.items() if value is not None}
+    return client.post(url, data)
+
+
+def login(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def png_bytes(size=(40, 30)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "#3a6").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def staff(make_user):
+    """One user per role, made on demand: staff("Editor"), staff("Editor", "ed2")."""
+    made = {}
+
+    def get(role, username=None):
+        key = username or role.lower().replace(" ", "-")
+        if key not in made:
+            made[key] = make_user(role, username=key)
+        return made[key]
+
+    return get
+
+
+@pytest.fixture
+def story(make_article):
+    """A live story with a first revision, as the desk would have saved it."""
+
+    def make(**overrides):
+        with reversion.create_revision():
+            article = make_article(**overrides)
+            reversion.add_to_revision(article)
+            reversion.set_comment("Initial version.")
+        if article.is_published():
+            Article.objects.filter(pk=article.pk).update(
+                first_published_at=article.published_at
+            )
+            article.refresh_from_db()
+        return article
+
+    return make
