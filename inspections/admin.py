@@ -1,5 +1,185 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
-from .models import InspectionReport
+from .importing import ImportFailed, import_graded_areas
+from .models import (
+    Finding,
+    Framework,
+    Grade,
+    GradedArea,
+    GradeScale,
+    InspectionReport,
+    Inspectorate,
+    Organisation,
+)
 
-admin.site.register([InspectionReport])
+
+class YearFilter(admin.SimpleListFilter):
+    title = "year published"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = InspectionReport.objects.dates("published_on", "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(published_on__year=self.value()) if self.value() else queryset
+
+
+class ReportChildInline:
+    """Limit an inline's choices to the report being edited (its scale's grades, its areas)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        fields = formset.form.base_fields
+        if "grade" in fields:
+            grades = Grade.objects.select_related("scale")
+            if obj is not None:
+                grades = grades.filter(scale__frameworks=obj.framework_id)
+            fields["grade"].queryset = grades
+            if obj is None:
+                # A new report has no framework yet: name the scale beside each grade.
+                fields["grade"].label_from_instance = lambda grade: f"{grade} ({grade.scale})"
+        if "area" in fields:
+            fields["area"].queryset = GradedArea.objects.filter(report=obj).select_related("grade")
+        return formset
+
+
+class GradedAreaInline(ReportChildInline, admin.TabularInline):
+    model = GradedArea
+    extra = 0
+    fields = ["position", "name", "grade", "finding", "added_on"]
+    ordering = ["position"]
+
+
+class FindingInline(ReportChildInline, admin.StackedInline):
+    model = Finding
+    extra = 0
+    fields = ["kind", "area", "text", "position"]
+
+
+@admin.register(InspectionReport)
+class InspectionReportAdmin(admin.ModelAdmin):
+    list_display = ["title", "organisation", "framework", "published_on", "area_count", "grades"]
+    list_filter = ["framework__inspectorate", "framework", "organisation", YearFilter]
+    list_select_related = ["organisation", "framework"]
+    search_fields = ["title", "organisation__name", "framework__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["organisation", "framework", "previous_report"]
+    inlines = [GradedAreaInline, FindingInline]
+
+    def get_queryset(self, request):
+        # Counts come from two prefetches for the whole page, not a query per row.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(area_count=Count("graded_areas"))
+            .prefetch_related(
+                "framework__scale__grades",
+                Prefetch("graded_areas", queryset=GradedArea.objects.only("report", "grade")),
+            )
+        )
+
+    @admin.display(description="Areas", ordering="area_count")
+    def area_count(self, report):
+        return report.area_count
+
+    @admin.display(description="Grades")
+    def grades(self, report):
+        return report.grade_summary()
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/import-grades/",
+                self.admin_site.admin_view(self.import_grades_view),
+                name="inspections_inspectionreport_import_grades",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_grades_view(self, request, object_id):
+        """Upload a CSV of graded areas that replaces the report's areas."""
+        report = self.get_object(request, object_id)
+        if report is None:
+            raise Http404("No such report.")
+        if not self.has_change_permission(request, report):
+            raise PermissionDenied
+        errors = []
+        form = ImportGradesForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = import_graded_areas(report=report, file=form.cleaned_data["file"].read())
+            except ImportFailed as failure:
+                errors = failure.errors
+            except UnicodeDecodeError:
+                errors = ["The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."]
+            else:
+                self.message_user(request, f"Grades imported: {result}", messages.SUCCESS)
+                return redirect(
+                    reverse("admin:inspections_inspectionreport_change", args=[report.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": report,
+            "title": f"Import graded areas for “{report}”",
+            "form": form,
+            "errors": errors,
+            "grades": report.framework.scale.grades.all(),
+        }
+        return TemplateResponse(
+            request, "admin/inspections/inspectionreport/import_grades.html", context
+        )
+
+
+class ImportGradesForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: area, grade, finding, with a header row. UTF-8.",
+    )
+
+
+@admin.register(Inspectorate)
+class InspectorateAdmin(admin.ModelAdmin):
+    list_display = ["short_name", "name", "website"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["short_name"]}
+
+
+class GradeInline(admin.TabularInline):
+    model = Grade
+    extra = 0
+    fields = ["position", "label", "slug", "definition"]
+    prepopulated_fields = {"slug": ["label"]}
+
+
+@admin.register(GradeScale)
+class GradeScaleAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+    inlines = [GradeInline]
+
+
+@admin.register(Framework)
+class FrameworkAdmin(admin.ModelAdmin):
+    list_display = ["name", "inspectorate", "scale"]
+    list_filter = ["inspectorate", "scale"]
+    search_fields = ["name", "inspectorate__short_name", "inspectorate__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["inspectorate", "scale"]
+    filter_horizontal = ["comparable_with"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "area"]
+    list_filter = ["kind"]
+    search_fields = ["name", "area"]
+    prepopulated_fields = {"slug": ["name"]}

@@ -144,6 +144,12 @@ class Organisation(models.Model):
     def get_absolute_url(self):
         return reverse("inspections:organisation", kwargs={"slug": self.slug})
 
+    def stories(self):
+        """Published stories covering any of this organisation's reports, newest first."""
+        # Reached through the reverse relation Article.reports: this app never imports articles.
+        stories = InspectionReport._meta.get_field("articles").related_model._default_manager
+        return stories.published().filter(reports__organisation=self).distinct()
+
 
 @dataclass(frozen=True)
 class GradeCount:
@@ -155,6 +161,10 @@ class GradeCount:
     offset: float
     width: float
 
+    @property
+    def fill(self):
+        return TONE_FILLS[self.tone]
+
 
 @dataclass(frozen=True)
 class AreaRow:
@@ -165,6 +175,15 @@ class AreaRow:
     pips: list
     direction: str
     previous_label: str
+
+    @property
+    def fill(self):
+        return TONE_FILLS[self.tone]
+
+
+# SVG presentation attributes, so charts keep their colours without CSS; each has at least 4.5:1
+# contrast on white. Colour is never the only cue: text and pip markers say the same.
+TONE_FILLS = {1: "#00573f", 2: "#2b7a3b", 3: "#7a6000", 4: "#a84300", 5: "#b3261e"}
 
 
 def grade_tone(position, size):
@@ -444,6 +463,50 @@ class InspectionReport(models.Model):
             for area in self.previous_report.graded_areas.select_related("grade")
         }
 
+    def findings_by_kind(self):
+        """[(kind label, [findings])] in the order of FindingKind, skipping empty kinds."""
+        findings = list(self.findings.all())
+        return [
+            (kind.label, group)
+            for kind in FindingKind
+            if (group := [finding for finding in findings if finding.kind == kind])
+        ]
+
+    def panel_data(self):
+        """The panel as plain data, for the CSV and JSON downloads."""
+        framework = self.framework
+        return {
+            "title": self.title,
+            "organisation": self.organisation.name,
+            "inspectorate": framework.inspectorate.name,
+            "framework": framework.name,
+            "published_on": self.published_on.isoformat(),
+            "lead_inspector": {
+                "name": self.lead_inspector_name,
+                "title": self.lead_inspector_title,
+            },
+            "url": self.url,
+            "scale": framework.scale.name,
+            "grade_counts": [
+                {"grade": item.grade.label, "count": item.count} for item in self.grade_counts()
+            ],
+            "summary": self.summary_sentence(),
+            "comparable_with_previous": self.is_comparable_with_previous(),
+            "comparison_note": self.comparison_note(),
+            "areas": [
+                {
+                    "position": row.area.position,
+                    "area": row.area.name,
+                    "grade": row.area.grade.label,
+                    "finding": row.area.finding,
+                    "added_on": row.area.added_on.isoformat(),
+                    "previous_grade": row.previous_label,
+                    "movement": row.direction,
+                }
+                for row in self.area_rows()
+            ],
+        }
+
     # The article admin's consistency check.
 
     def stated_count_mismatches(self, text: str) -> list[str]:
@@ -535,3 +598,35 @@ class Finding(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One report in an organisation's grade history chart."""
+
+    report: InspectionReport
+    y: int
+    segments: list
+
+
+def grade_history(reports, *, left=200, bar_width=360):
+    """Rows of an organisation's grade history chart: one stacked bar per report, in order.
+
+    Each segment is (x, width, fill, label, count) in the chart's units, bars starting at `left`
+    (room for the labels); reports must come from for_panel() so this costs no queries.
+    """
+    rows = []
+    for index, report in enumerate(reports):
+        segments = [
+            (
+                round(left + item.offset * bar_width / 100, 2),
+                round(item.width * bar_width / 100, 2),
+                item.fill,
+                item.grade.label,
+                item.count,
+            )
+            for item in report.grade_counts()
+            if item.count
+        ]
+        rows.append(HistoryRow(report=report, y=index * 32, segments=segments))
+    return rows

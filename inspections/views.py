@@ -1,18 +1,72 @@
+import csv
+
+from django.db.models import Count
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from .models import InspectionReport, Inspectorate, Organisation
+from .models import InspectionReport, Inspectorate, Organisation, grade_history
+
+CSV_COLUMNS = ["position", "area", "grade", "finding", "added_on", "previous_grade", "movement"]
 
 
-def inspectorate_detail(request, slug):
-    inspectorate = get_object_or_404(Inspectorate, slug=slug)
-    return render(request, "inspections/inspectorate_detail.html", {"inspectorate": inspectorate})
+def report_list(request):
+    reports = InspectionReport.objects.select_related("organisation", "framework__inspectorate")
+    return render(request, "inspections/report_list.html", {"reports": reports})
+
+
+def report_detail(request, slug):
+    report = get_object_or_404(
+        InspectionReport.objects.for_panel().prefetch_related("findings"), slug=slug
+    )
+    context = {"report": report, "stories": report.articles.published()}
+    return render(request, "inspections/report_detail.html", context)
+
+
+def report_csv(request, slug):
+    report = get_object_or_404(InspectionReport.objects.for_panel(), slug=slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{report.slug}-grades.csv"'
+    writer = csv.DictWriter(response, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    writer.writerows(report.panel_data()["areas"])
+    return response
+
+
+def report_json(request, slug):
+    report = get_object_or_404(InspectionReport.objects.for_panel(), slug=slug)
+    data = report.panel_data() | {"page": request.build_absolute_uri(report.get_absolute_url())}
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+def organisation_list(request):
+    organisations = Organisation.objects.annotate(report_count=Count("reports"))
+    return render(request, "inspections/organisation_list.html", {"organisations": organisations})
 
 
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
-    return render(request, "inspections/organisation_detail.html", {"organisation": organisation})
+    reports = organisation.reports.for_panel().order_by("published_on")
+    context = {
+        "organisation": organisation,
+        "history": grade_history(reports),
+        "stories": organisation.stories(),
+    }
+    return render(request, "inspections/organisation_detail.html", context)
 
 
-def report_detail(request, slug):
-    report = get_object_or_404(InspectionReport.objects.for_panel(), slug=slug)
-    return render(request, "inspections/report_detail.html", {"report": report})
+def inspectorate_list(request):
+    inspectorates = Inspectorate.objects.annotate(framework_count=Count("frameworks"))
+    return render(request, "inspections/inspectorate_list.html", {"inspectorates": inspectorates})
+
+
+def inspectorate_detail(request, slug):
+    inspectorate = get_object_or_404(Inspectorate, slug=slug)
+    reports = InspectionReport.objects.filter(framework__inspectorate=inspectorate).select_related(
+        "organisation", "framework"
+    )
+    context = {
+        "inspectorate": inspectorate,
+        "frameworks": inspectorate.frameworks.select_related("scale"),
+        "reports": reports,
+    }
+    return render(request, "inspections/inspectorate_detail.html", context)
