@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 
 from inspections.models import InspectionReport
 
+from .caching import generation
 from .models import (
     Article,
     Author,
@@ -34,10 +35,10 @@ CORRECTIONS_POLICY_URL = "/about/corrections-policy/"
 
 
 def nav_sections():
-    """The sections in the navigation, cached as long as a page is, so that a page view
-    does not pay a query for them (the story page's query budget is eight)."""
+    """The sections in the navigation, cached with the pages (keyed by the content generation,
+    so an edited section shows at once), so that a page view does not pay a query for them."""
     return cache.get_or_set(
-        "site:nav-sections",
+        f"site:nav-sections:{generation()}",
         lambda: [(s.name, s.get_absolute_url()) for s in Section.objects.all()],
         settings.PAGE_CACHE_SECONDS,
     )
@@ -266,7 +267,7 @@ def search(request):
     if len(query) > SEARCH_MAX_LENGTH:
         context["too_long"] = True
     elif query:
-        context["page"] = page_of(request, Article.objects.published().search(query))
+        context["page"] = page_of(request, Article.objects.published().search(query).for_listing())
         context["page_params"] = urlencode({"q": query})
     return site_render(request, "articles/search.html", context)
 
