@@ -1,0 +1,272 @@
+"""The demo site the browser checks run against, and the checkers they run.
+
+A throwaway SQLite file gets the migrations and `load_demo`, then gunicorn serves it with DEBUG
+off, as in production. pytest-django's live_server is not used: its flush after each test cannot
+empty the append-only corrections table on SQLite (database triggers refuse it).
+
+This module must not import pytest at import time: gunicorn imports it for `media_app()`, and
+settings treat any process with pytest loaded as the test suite (plain static files storage,
+no HTTPS redirect), which would make the server unlike production.
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def missing_tools(*tools):
+    """Why the named tools ("chromium", "axe", "vnu", "java") cannot run here, if they cannot."""
+    checks = {
+        "chromium": (Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (make browser-deps)"),
+        "axe": (AXE_JS.exists(), f"{AXE_JS.relative_to(ROOT)} is missing (make browser-deps)"),
+        "vnu": (VNU_JAR.exists(), f"{VNU_JAR.relative_to(ROOT)} is missing (make browser-deps)"),
+        "java": (shutil.which("java") is not None, "java is missing (make browser-deps)"),
+    }
+    return [reason for tool in tools for ok, reason in [checks[tool]] if not ok]
+
+
+def media_app():
+    """The site with /media/ served from MEDIA_ROOT, as the web server in front does in
+    production (Django serves media only with DEBUG on). Used as gunicorn's app factory."""
+    from django.conf import settings
+    from whitenoise import WhiteNoise
+
+    from newsroom.wsgi import application
+
+    return WhiteNoise(
+        application, root=settings.MEDIA_ROOT, prefix=settings.MEDIA_URL, autorefresh=True
+    )
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class DemoSite:
+    """The demo newsroom served by gunicorn on a free port of 127.0.0.1."""
+
+    def __init__(self, workdir):
+        self.workdir = Path(workdir)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = self.workdir / "gunicorn.log"
+        self.process = None
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{self.workdir / 'demo.sqlite3'}",
+            "DEBUG": "0",
+            "SECRET_KEY": "browser-tests-only-not-a-secret-0123456789-abcdefghijklmnop",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SITE_URL": self.url,
+            "SECURE_SSL_REDIRECT": "0",
+            "SESSION_COOKIE_SECURE": "0",
+            "CSRF_COOKIE_SECURE": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "MEDIA_ROOT": str(self.workdir / "media"),
+            "CACHE_URL": "locmemcache://browser-tests",
+        }
+
+    def manage(self, *args, debug=False):
+        env = self.env | ({"DEBUG": "1"} if debug else {})
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if result.returncode:
+            raise RuntimeError(
+                f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+            )
+        return result.stdout
+
+    def build(self):
+        self.manage("migrate", "--noinput")
+        # load_demo refuses to run with DEBUG off (it is for development databases only).
+        self.manage("load_demo", debug=True)
+        # WhiteNoise's manifest storage (DEBUG off) serves only what collectstatic gathered.
+        self.manage("collectstatic", "--noinput", "--verbosity", "0")
+
+    def start(self, timeout=30):
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(  # noqa: S603 (fixed arguments)
+                [
+                    str(gunicorn),
+                    "tests.browser_fixtures:media_app()",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--workers",
+                    "2",
+                    "--access-logfile",
+                    "-",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited:\n{self.log.read_text()}")
+            try:
+                with urllib.request.urlopen(self.url + "/robots.txt", timeout=2):  # noqa: S310
+                    return
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not answer within {timeout} s:\n{self.log.read_text()}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def fetch(self, path):
+        """(status, headers, body) of a plain GET, errors included."""
+        try:
+            with urllib.request.urlopen(urljoin(self.url, path), timeout=30) as response:  # noqa: S310
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
+
+
+def links(html, base_path="/"):
+    """Same-site paths linked from a page, in document order."""
+    from lxml import html as lxml_html
+
+    found = []
+    for href in lxml_html.fromstring(html).xpath("//a/@href"):
+        parts = urlsplit(urljoin(f"http://site{base_path}", href))
+        if parts.netloc in ("site", "") and parts.path not in found:
+            found.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return found
+
+
+def story_features(html):
+    """(has a grades panel, has a responsive hero image): what a story page can show."""
+    from lxml import html as lxml_html
+
+    document = lxml_html.fromstring(html)
+    return bool(document.xpath("//table[caption]")), bool(document.xpath("//main//img[@srcset]"))
+
+
+def discover_pages(site):
+    """The pages the browser checks visit, found by following links from the home page.
+
+    The story is one with a grades panel, preferably with a hero image too (the demo's seed
+    story has both). Returns {name: path or None}; None means the page could not be found, and
+    the tests for it say so instead of guessing a slug.
+    """
+    status, _, home = site.fetch("/")
+    if status != 200:
+        raise RuntimeError(f"The home page answered {status}")
+    home_links = links(home)
+    pages = {"home": "/", "story": None, "author": None, "report": None}
+    best = (False, False)
+    for path in [p for p in home_links if p.startswith("/news/")][:20]:
+        status, _, story = site.fetch(path)
+        features = story_features(story) if status == 200 else (False, False)
+        if features[0] and features > best:
+            best = features
+            story_links = links(story, path)
+            pages["story"] = path
+            pages["report"] = next(
+                (p for p in story_links if p.startswith("/inspections/reports/")), None
+            )
+            pages["author"] = next((p for p in story_links if p.startswith("/author/")), None)
+    pages["author"] = pages["author"] or next(
+        (p for p in home_links if p.startswith("/author/")), None
+    )
+    pages["search"] = "/search/?q=police"
+    pages["corrections"] = next(
+        (p for p in home_links if p.rstrip("/").endswith("/corrections")), "/corrections/"
+    )
+    return pages
+
+
+def run_axe(page):
+    """axe-core's violations on the loaded page, for the WCAG 2.x A and AA tags."""
+    # page.evaluate is not subject to the page's CSP; add_script_tag(content=...) would be.
+    page.evaluate(AXE_JS.read_text())
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        AXE_TAGS,
+    )
+    return result["violations"]
+
+
+def describe_axe(violations):
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"][:10]:
+            target = " ".join(map(str, node["target"]))
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"    {target}: {node['html'][:160]}")
+            if summary:
+                lines.append(f"      {summary[:300]}")
+    return "\n".join(lines)
+
+
+def run_vnu(documents, workdir):
+    """The Nu HTML Checker's errors for each document ({name: html bytes}), in one JVM call."""
+    paths = []
+    for name, html in documents.items():
+        path = Path(workdir) / f"{name}.html"
+        path.write_bytes(html)
+        paths.append(str(path))
+    result = subprocess.run(  # noqa: S603
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--stdout", *paths],  # noqa: S607
+        capture_output=True,
+        timeout=300,
+    )
+    if not result.stdout:
+        raise RuntimeError(f"vnu gave no report:\n{result.stderr.decode()}")
+    errors = {name: [] for name in documents}
+    for message in json.loads(result.stdout)["messages"]:
+        if message["type"] in ("error", "non-document-error"):
+            # "url" is "file:" and the absolute path of the checked file.
+            name = Path(message.get("url", "file:/?").removeprefix("file:")).stem
+            errors.setdefault(name, []).append(message)
+    return errors
+
+
+def describe_vnu(messages):
+    lines = []
+    for message in messages:
+        extract = " ".join(message.get("extract", "").split())[:120]
+        lines.append(f"line {message.get('lastLine', '?')}: {message['message']}  [{extract}]")
+    return "\n".join(lines)
