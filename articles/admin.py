@@ -128,7 +128,7 @@ class ArticleAdmin(VersionAdmin):
         "section",
         "byline",
         "published_at",
-        "modified_at",
+        "last_edited",
     ]
     list_filter = [StatusFilter, "section", "authors"]
     search_fields = ["headline", "standfirst"]
@@ -192,6 +192,10 @@ class ArticleAdmin(VersionAdmin):
     def display_status(self, article):
         return article.display_status
 
+    @admin.display(description="Last edited", ordering="modified_at")
+    def last_edited(self, article):
+        return article.modified_at
+
     @admin.display(description="Byline")
     def byline(self, article):
         return ", ".join(byline.author.name for byline in article.bylines.all())
@@ -224,12 +228,14 @@ class ArticleAdmin(VersionAdmin):
 
     def save_related(self, request, form, formsets, change):
         story = form.instance
-        if change and not story.is_editable_by(request.user):
-            formsets = [fs for fs in formsets if fs.model is Correction]
-        else:
+        edits = not change or story.is_editable_by(request.user)
+        if edits:
             form.save_m2m()
         for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
+            if edits or formset.model is Correction:
+                self.save_formset(request, form, formset, change=change)
+            else:
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         note = form.cleaned_data.get("update_note", "").strip()
         if note:
             publishing.record_update_note(article=story, text=note, by=request.user)

@@ -82,9 +82,7 @@ def story(make_article):
             reversion.add_to_revision(article)
             reversion.set_comment("Initial version.")
         if article.is_published():
-            Article.objects.filter(pk=article.pk).update(
-                first_published_at=article.published_at
-            )
+            Article.objects.filter(pk=article.pk).update(first_published_at=article.published_at)
             article.refresh_from_db()
         return article
 

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0004_search_index'),
+        ("articles", "0004_search_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Goes up by one on every editorial save; a form loaded at an older version cannot overwrite a newer one.'),
+            model_name="article",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                editable=False,
+                help_text="Goes up by one on every editorial save; a form loaded at an older version cannot overwrite a newer one.",
+            ),
         ),
     ]
