@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Prefetch
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -18,6 +20,9 @@ from .models import (
     Inspectorate,
     Organisation,
 )
+
+# Addresses typed without a scheme are taken as https (Django 6's default).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -51,8 +56,18 @@ class ReportChildInline:
         return formset
 
 
+class GradedAreaFormSet(BaseInlineFormSet):
+    def get_unique_error_message(self, unique_check):
+        if "name" in unique_check:
+            return "Two rows name the same area: each area is graded once per report."
+        if "position" in unique_check:
+            return "Two rows have the same position: give each area its own place in the order."
+        return super().get_unique_error_message(unique_check)
+
+
 class GradedAreaInline(ReportChildInline, admin.TabularInline):
     model = GradedArea
+    formset = GradedAreaFormSet
     extra = 0
     fields = ["position", "name", "grade", "finding", "added_on"]
     ordering = ["position"]
@@ -69,10 +84,12 @@ class InspectionReportAdmin(admin.ModelAdmin):
     list_display = ["title", "organisation", "framework", "published_on", "area_count", "grades"]
     list_filter = ["framework__inspectorate", "framework", "organisation", YearFilter]
     list_select_related = ["organisation", "framework"]
+    ordering = ["-published_on", "organisation__name"]
     search_fields = ["title", "organisation__name", "framework__name"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["organisation", "framework", "previous_report"]
     inlines = [GradedAreaInline, FindingInline]
+    formfield_overrides = HTTPS_URLS
 
     def get_queryset(self, request):
         # Counts come from two prefetches for the whole page, not a query per row.
@@ -151,6 +168,7 @@ class InspectorateAdmin(admin.ModelAdmin):
     list_display = ["short_name", "name", "website"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}
+    formfield_overrides = HTTPS_URLS
 
 
 class GradeInline(admin.TabularInline):
