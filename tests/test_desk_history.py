@@ -13,7 +13,7 @@ from articles.models import Article, Author, Byline, BylineRole, Section, Status
 
 from .desk_fixtures import *  # noqa: F403 (fixtures and helpers)
 from .desk_fixtures import change_url, form_data, login, png_bytes, post_form
-from .site_fixtures import make_report  # noqa: F401 (fixture)
+from .site_fixtures import *  # noqa: F403 (make_report)
 
 
 def history_url(article):
@@ -64,9 +64,7 @@ def test_the_diff_escapes_what_it_shows(story, staff):
     assert "<script>x" not in page
 
 
-def test_restore_brings_back_every_field_with_bylines_tags_and_reports(
-    story, staff, make_report
-):
+def test_restore_brings_back_every_field_with_bylines_tags_and_reports(story, staff, make_report):
     for name in ("article/2022/06/original.png", "article/2022/07/other.png"):
         default_storage.save(name, ContentFile(png_bytes()))
     first_report, second_report = make_report(), make_report(organisation="Norfolk Constabulary")
