@@ -566,7 +566,9 @@ class GradedArea(models.Model):
         return f"{self.name}: {self.grade}"
 
     def clean(self):
-        if self.report_id and self.grade_id:
+        # The admin's add page hands over a report not saved yet, so test the cache, not the id.
+        has_report = self.report_id or GradedArea.report.is_cached(self)
+        if has_report and self.report.framework_id and self.grade_id:
             scale = self.report.framework.scale
             if self.grade.scale_id != scale.pk:
                 raise ValidationError(

@@ -1,5 +1,6 @@
 import csv
 
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -11,7 +12,8 @@ CSV_COLUMNS = ["position", "area", "grade", "finding", "added_on", "previous_gra
 
 def report_list(request):
     reports = InspectionReport.objects.select_related("organisation", "framework__inspectorate")
-    return render(request, "inspections/report_list.html", {"reports": reports})
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    return render(request, "inspections/report_list.html", {"reports": page, "page": page})
 
 
 def report_detail(request, slug):

@@ -216,3 +216,29 @@ def test_editors_manage_inspection_data(role_client):
         "admin:inspections_inspectorate_add",
     ]:
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_adding_a_report_with_a_wrong_scale_grade_is_a_plain_error(
+    admin_client, cambridgeshire, peel_2021, four_grades
+):
+    data = {
+        "organisation": cambridgeshire.pk,
+        "framework": peel_2021.pk,
+        "title": "New report",
+        "slug": "new-report",
+        "published_on": "2024-05-01",
+        "graded_areas-TOTAL_FORMS": 1,
+        "graded_areas-INITIAL_FORMS": 0,
+        "graded_areas-0-name": "Leadership",
+        "graded_areas-0-grade": four_grades.grades.get(slug="good").pk,
+        "graded_areas-0-position": 1,
+        "graded_areas-0-added_on": "2024-05-01",
+        "findings-TOTAL_FORMS": 0,
+        "findings-INITIAL_FORMS": 0,
+    }
+    response = admin_client.post(reverse("admin:inspections_inspectionreport_add"), data)
+    assert response.status_code == 200
+    assert "is not a grade of the Five grades (PEEL from 2021/22) scale" in (
+        response.content.decode()
+    )
+    assert not cambridgeshire.reports.filter(slug="new-report").exists()

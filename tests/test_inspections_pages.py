@@ -263,3 +263,13 @@ def test_inspectorate_page_lists_frameworks_and_reports(client, peel_report, hmi
 )
 def test_unknown_slugs_are_not_found(client, db, name):
     assert client.get(reverse(name, args=["no-such-thing"])).status_code == 404
+
+
+def test_report_list_is_paginated(client, make_report):
+    for _ in range(55):
+        make_report(areas=0)
+    first = client.get(reverse("inspections:report_list"))
+    assert first.content.decode().count('<th scope="row">') == 50
+    assert b'rel="next"' in first.content
+    second = client.get(reverse("inspections:report_list") + "?page=2")
+    assert second.content.decode().count('<th scope="row">') == 5
