@@ -49,16 +49,20 @@ def add_correction(
     It is linked to the story's latest revision, the version it corrects. Every kind shows on
     the story page, so on a live story each one moves the "Updated" stamp and dateModified.
     """
-    correction = Correction.objects.create(
-        article=article,
-        kind=kind,
-        text=text,
-        internal_note=internal_note,
-        placement=placement,
-        published_at=published_at or timezone.now(),
-        created_by=by,
-        revision=latest_revision(article),
-    )
+    revision = latest_revision(article)
+    with reversion.create_revision():  # the correction's own history starts here
+        correction = Correction.objects.create(
+            article=article,
+            kind=kind,
+            text=text,
+            internal_note=internal_note,
+            placement=placement,
+            published_at=published_at or timezone.now(),
+            created_by=by,
+            revision=revision,
+        )
+        reversion.set_user(by)
+        reversion.set_comment(f"{correction.get_kind_display()} added")
     _mark_updated(article, correction.published_at)
     return correction
 
