@@ -53,12 +53,12 @@ def page_of(request, queryset, per_page=PER_PAGE):
 
 
 def site_render(request, template, context=None, status=None):
-    """Render a reader page with what base.html needs: navigation and a canonical address."""
+    """Render a reader page; a later page of a list is its own canonical address. The
+    navigation comes from the context processor articles.context_processors.site."""
     page = (context or {}).get("page")
-    canonical = absolute(request.path)
+    base = {}
     if page is not None and page.number > 1:
-        canonical += f"?page={page.number}"
-    base = {"sections": nav_sections(), "canonical_url": canonical}
+        base["canonical_url"] = absolute(f"{request.path}?page={page.number}")
     return render(request, template, base | (context or {}), status=status)
 
 

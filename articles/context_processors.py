@@ -1,0 +1,9 @@
+"""What base.html needs on every page, including the inspections app's pages."""
+
+from .templatetags.articles import absolute
+from .views import nav_sections
+
+
+def site(request):
+    """Navigation and the canonical address, worked out only if a template uses them."""
+    return {"sections": nav_sections, "canonical_url": lambda: absolute(request.path)}
