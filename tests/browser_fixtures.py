@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")  # Debian's package
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -34,16 +34,18 @@ CHROMIUM_ARGS = [
 ]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+SITEMAP_XSD = ROOT / "node_modules" / "sitemap" / "schema" / "sitemap.xsd"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def missing_tools(*tools):
-    """Why the named tools ("chromium", "axe", "vnu", "java") cannot run here, if they cannot."""
+    """Why the named tools (chromium, axe, vnu, java, sitemap) cannot run here, if they cannot."""
     checks = {
         "chromium": (Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (make browser-deps)"),
         "axe": (AXE_JS.exists(), f"{AXE_JS.relative_to(ROOT)} is missing (make browser-deps)"),
         "vnu": (VNU_JAR.exists(), f"{VNU_JAR.relative_to(ROOT)} is missing (make browser-deps)"),
         "java": (shutil.which("java") is not None, "java is missing (make browser-deps)"),
+        "sitemap": (SITEMAP_XSD.exists(), f"{SITEMAP_XSD.relative_to(ROOT)} is missing"),
     }
     return [reason for tool in tools for ok, reason in [checks[tool]] if not ok]
 

@@ -63,6 +63,7 @@ def page_path(demo_pages, request):
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, never a downloaded browser (see ../shared/TOOLING.md)."""
+    require("chromium")
     return {
         **browser_type_launch_args,
         "executable_path": bf.CHROMIUM,
@@ -107,6 +108,7 @@ def visits(demo_site, browser):
 
 @pytest.fixture(scope="session")
 def vnu_errors(demo_site, demo_pages, tmp_path_factory):
+    require("java", "vnu")
     documents = {}
     for name, path in demo_pages.items():
         if path is not None:
@@ -204,6 +206,7 @@ def test_page_has_a_strict_csp_and_no_inline_script_style_or_handlers(page_path,
 
 
 def test_every_address_in_the_sitemaps_answers_on_the_demo_site(demo_site):
+    require("sitemap")
     status, _, index = demo_site.fetch("/sitemap.xml")
     assert status == 200
     index_xsd = etree.XMLSchema(etree.parse(str(SCHEMAS / "siteindex.xsd")))
