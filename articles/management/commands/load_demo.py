@@ -503,7 +503,7 @@ class Command(BaseCommand):
                 "adequate and two requires improvement.",
                 "hero_caption": "How HMICFRS graded Cambridgeshire Constabulary in its PEEL "
                 "2021/22 assessment.",
-                "hero_credit": "Graphic: newsroom demo",
+                "hero_credit": "Newsroom demo graphic",
                 "seo_description": "HMICFRS rated Cambridgeshire Constabulary good in four "
                 "areas, adequate in three and requires improvement in two.",
             },
@@ -589,16 +589,16 @@ def grades_chart_png():
         ("Outstanding", 0),
         ("Good", 4),
         ("Adequate", 3),
-        ("Req. improvement", 2),
+        ("Requires\nimprovement", 2),
         ("Inadequate", 0),
     ]
     image = Image.new("RGB", (1600, 900), "#f4f1ea")
     draw = ImageDraw.Draw(image)
-    base, width, gap = 780, 220, 80
+    base, width, gap = 660, 220, 80
     for index, (label, count) in enumerate(counts):
         left = 130 + index * (width + gap)
-        draw.rectangle([left, base - count * 150, left + width, base], fill="#1d3557")
-        draw.text((left, base + 30), f"{label}: {count}", fill="#111111", font=font)
+        draw.rectangle([left, base - count * 140, left + width, base], fill="#1d3557")
+        draw.multiline_text((left, base + 24), f"{label}\n{count}", fill="#111111", font=font)
     return png_bytes(image)
 
 
