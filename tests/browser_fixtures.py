@@ -90,6 +90,9 @@ class DemoSite:
             "CSRF_COOKIE_SECURE": "0",
             "SECURE_HSTS_SECONDS": "0",
             "MEDIA_ROOT": str(self.workdir / "media"),
+            # Honoured once settings read STATIC_ROOT from the environment; until then
+            # collectstatic fills the project's git-ignored staticfiles/.
+            "STATIC_ROOT": str(self.workdir / "static"),
             "CACHE_URL": "locmemcache://browser-tests",
         }
 

@@ -233,3 +233,29 @@ def test_every_address_in_the_sitemaps_answers_on_the_demo_site(demo_site):
         if (status := demo_site.fetch(address)[0]) != 200
     ]
     assert not failures
+
+
+def test_every_kind_of_response_has_a_csp_without_unsafe_inline_scripts(demo_site, demo_pages):
+    _, _, home = demo_site.fetch("/")
+    feeds = lxml_html.fromstring(home).xpath("//link[@rel='alternate']/@href")
+    paths = [
+        *(path for path in demo_pages.values() if path),
+        NOT_FOUND,
+        "/robots.txt",
+        "/sitemap.xml",
+        "/sitemap-stories.xml",
+        "/news-sitemap.xml",
+        "/static/does-not-exist.css",
+        *feeds,
+    ]
+
+    problems = []
+    for path in paths:
+        status, headers, _ = demo_site.fetch(path)
+        policy = headers.get("Content-Security-Policy") or ""
+        script_src = directive(policy, "script-src") or directive(policy, "default-src") or []
+        if not script_src or "'unsafe-inline'" in script_src:
+            problems.append(f"{path} ({status}): {policy or 'no Content-Security-Policy'}")
+
+    assert feeds, "the home page links to no feed (<link rel=alternate>)"
+    assert not problems, "\n".join(problems)
