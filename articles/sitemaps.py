@@ -9,6 +9,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from inspections.models import InspectionReport, Organisation
@@ -20,15 +21,16 @@ from .models import Article, Author, Section, Tag
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000
 
+# Contrib's template, with full W3C datetimes in <lastmod> instead of dates alone.
+SECTION_TEMPLATE = "sitemaps/sitemap.xml"
+
 
 class CanonicalSitemap(Sitemap):
-    """A sitemap whose locations are on settings.SITE_URL.
+    """A sitemap whose locations are on settings.SITE_URL, with items annotated `last_change`.
 
-    Contrib would build them from the Sites framework's domain (example.com until someone edits
-    it) and the request's scheme; SITE_URL is the one place the public address is set.
+    Contrib would build locations from the Sites framework's domain (example.com until someone
+    edits it) and the request's scheme; SITE_URL is the one place the public address is set.
     """
-
-    template_name = "sitemaps/sitemap.xml"
 
     def get_protocol(self, protocol=None):
         return urlsplit(settings.SITE_URL).scheme
@@ -48,6 +50,21 @@ def latest_story_at(**lookups):
     """When the newest public story matching the lookups went live (a subquery)."""
     stories = Article.objects.published().filter(**lookups).order_by("-published_at")
     return Subquery(stories.values("published_at")[:1])
+
+
+class PageSitemap(CanonicalSitemap):
+    """The front page and the corrections page."""
+
+    lastmod = None
+
+    def items(self):
+        return ["articles:home", "articles:corrections"]
+
+    def location(self, item):
+        return reverse(item)
+
+    def get_latest_lastmod(self):
+        return None
 
 
 class StorySitemap(CanonicalSitemap):
@@ -116,6 +133,7 @@ class OrganisationSitemap(CanonicalSitemap):
 
 
 SITEMAPS = {
+    "pages": PageSitemap,
     "stories": StorySitemap,
     "sections": SectionSitemap,
     "authors": AuthorSitemap,
@@ -142,9 +160,7 @@ def sitemap_index(request):
 
 
 def sitemap_section(request, section):
-    return sitemap_views.sitemap(
-        request, SITEMAPS, section=section, template_name=CanonicalSitemap.template_name
-    )
+    return sitemap_views.sitemap(request, SITEMAPS, section=section, template_name=SECTION_TEMPLATE)
 
 
 def news_sitemap(request):
@@ -153,6 +169,7 @@ def news_sitemap(request):
     articles = (
         Article.objects.published()
         .filter(published_at__gte=since)
+        .order_by("-published_at", "-pk")
         .only("headline", "slug", "published_at")[:NEWS_LIMIT]
     )
     context = {

@@ -128,7 +128,7 @@ def test_each_sitemap_section_is_valid_against_the_sitemaps_org_schema(client, n
     assert all(loc.startswith(f"{SITE_URL}/") for loc in locations(document))
 
 
-def test_sitemaps_list_stories_sections_authors_tags_reports_and_organisations(
+def test_sitemaps_list_pages_stories_sections_authors_tags_reports_and_organisations(
     client, newsroom, report, author, section
 ):
     found = all_sitemap_locations(client)
@@ -136,6 +136,8 @@ def test_sitemaps_list_stories_sections_authors_tags_reports_and_organisations(
     for obj in [newsroom, section, author, Tag.objects.get(slug="policing"), report]:
         assert SITE_URL + obj.get_absolute_url() in found
     assert SITE_URL + report.organisation.get_absolute_url() in found
+    assert f"{SITE_URL}/" in found
+    assert SITE_URL + reverse("articles:corrections") in found
     assert len(found) == len(set(found))
 
 
