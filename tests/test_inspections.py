@@ -239,6 +239,9 @@ def test_four_grade_scales_share_the_five_step_tones(position, size, tone):
         "It was graded “good” in four of the nine areas.",
         "The chief constable said there was no good reason for the delay.",
         "Two good officers and one adequate response were praised.",
+        "<p>It was given four <em>‘good’</em> grades and no outstanding grades.</p>",
+        "Two areas were rated “requires improvement”.",
+        "In 2022 good progress was made; it was no good at answering calls.",
         "",
         "A story with no claims at all about 4,500 crimes.",
     ],
@@ -264,6 +267,14 @@ def test_claims_that_agree_or_no_claims_give_no_warnings(peel_report, text):
                 "The story says 3 ‘requires improvement’ grades; the report has 2.",
                 "The story says 1 ‘outstanding’ grade; the report has 0.",
             ],
+        ),
+        (
+            "Five&nbsp;good grades, said the chief constable.",
+            ["The story says 5 ‘good’ grades; the report has 4."],
+        ),
+        (
+            "Three of the nine areas were graded requires improvement.",
+            ["The story says 3 ‘requires improvement’ grades; the report has 2."],
         ),
         (
             "There were no ‘good’ grades.",
