@@ -262,6 +262,23 @@ class ArticleAdmin(VersionAdmin):
         self._add_revision_note(request, entry)
         return entry
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and request.method == "GET":
+            self._warn_about_grade_counts(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._warn_about_grade_counts(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._warn_about_grade_counts(request, obj)
+        return super().response_change(request, obj)
+
+    def _warn_about_grade_counts(self, request, article):
+        for warning in article.grade_count_warnings():
+            self.message_user(request, warning, messages.WARNING)
+
     def log_change(self, request, obj, message):
         entry = super().log_change(request, obj, message)
         self._add_revision_note(request, entry)

@@ -365,6 +365,18 @@ class Article(models.Model):
         """dateModified: the last update readers can see, else the publish time."""
         return self.updated_at or self.published_at
 
+    def grade_count_warnings(self):
+        """Grade counts stated in the story that its linked reports' data contradict.
+
+        Advisory: the desk sees them before publishing, nothing is blocked.
+        """
+        text = " ".join([self.headline, self.standfirst, self.body])
+        return [
+            f"Check the grades: {warning} ({report})"
+            for report in self.reports.for_panel()
+            for warning in report.stated_count_mismatches(text)
+        ]
+
     def is_editable_by(self, user):
         """Editors edit any story; a reporter edits only their own, until it is published."""
         if not user.has_perm("articles.change_article"):
