@@ -153,6 +153,7 @@ def article_detail(request, slug):
         .distinct()[:RELATED_COUNT]
     )
     corrections = article.corrections.all()
+    hero = hero_image(article)
     context = {
         "article": article,
         "bylines": article.bylines.all(),
@@ -160,8 +161,8 @@ def article_detail(request, slug):
         "top_corrections": [c for c in corrections if c.placement == "top"],
         "footnote_corrections": [c for c in corrections if c.placement != "top"],
         "related": related,
-        "hero": hero_image(article),
-        "json_ld": news_article_json_ld(article),
+        "hero": hero,
+        "json_ld": news_article_json_ld(article, hero),
     }
     response = site_render(request, "articles/article_detail.html", context)
     if not article.is_published():
@@ -190,7 +191,7 @@ def hero_image(article):
         return None
 
 
-def news_article_json_ld(article):
+def news_article_json_ld(article, hero):
     """schema.org NewsArticle for a story, built from what the view has already fetched."""
     data = {
         "@context": "https://schema.org",
@@ -216,7 +217,6 @@ def news_article_json_ld(article):
     if article.published_at:
         data["datePublished"] = timezone.localtime(article.published_at).isoformat()
         data["dateModified"] = timezone.localtime(article.modified_for_readers).isoformat()
-    hero = hero_image(article)
     if hero:
         data["image"] = [absolute(hero["large"])]
     keywords = [tag.name for tag in article.tags.all()]

@@ -156,3 +156,24 @@ def test_load_demo_refuses_to_run_with_debug_off(settings):
     settings.TESTING = False
     with pytest.raises(CommandError, match="refuses to run with DEBUG off"):
         call_command("load_demo")
+
+
+def test_admin_logins_are_throttled_after_repeated_failures(client, make_user, settings):
+    make_user("Editor", username="editor")
+    statuses = [
+        client.post("/admin/login/", {"username": "editor", "password": "wrong"}).status_code
+        for _ in range(settings.AXES_FAILURE_LIMIT)
+    ]
+    assert statuses == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+    locked = client.post(
+        "/admin/login/", {"username": "editor", "password": "correct-horse-battery-staple"}
+    )
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_pages_carry_a_strict_content_security_policy(client, db):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
