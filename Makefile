@@ -34,7 +34,7 @@ browser-deps:
 	@bash scripts/browser-deps.sh
 
 test: install lint browser-deps
-	$(PY) manage.py makemigrations --check --dry-run
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: install
