@@ -24,6 +24,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from js_asset import Media
 from reversion import set_comment
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -265,6 +266,10 @@ class ArticleAdmin(VersionAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and request.method == "GET":
             self._warn_about_grade_counts(request, obj)
+        # The rich-text editor loads its modules through an import map, an inline script: it
+        # runs under the site's CSP only with this response's nonce (django-csp adds the nonce
+        # to the header only on pages that use it, so reader pages stay 'self'-only).
+        context["media"] = Media.from_media(context["media"]).with_nonce(request.csp_nonce)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_add(self, request, obj, post_url_continue=None):

@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 import environ
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -166,10 +166,12 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 # Content Security Policy: no inline scripts, styles or event handlers anywhere on the site.
+# NONCE appears in the header only on a response that used request.csp_nonce: the admin's
+# rich-text editor, whose import map is an inline script. Reader pages never use it.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
+        "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
