@@ -34,7 +34,7 @@ def pages():
     yield "report", story.reports.first().get_absolute_url()
     yield "search", "/search/?q=police"
     yield "corrections", "/corrections/"
-    yield "feed", "/feed/rss/"
+    yield "feed", "/feeds/latest.rss"
 
 
 def measure(client, url, cached):
