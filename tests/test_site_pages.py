@@ -29,7 +29,9 @@ from articles.models import (
 
 from .site_fixtures import *  # noqa: F403 (fixtures)
 
-XSS_PAYLOADS = Path("/work/shared/corpora/xss/xss_payloads_quick.txt")
+XSS_PAYLOADS = (
+    Path(__file__).resolve().parents[2] / "shared" / "corpora" / "xss" / "xss_payloads_quick.txt"
+)
 
 
 def html(response):
