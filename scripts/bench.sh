@@ -43,8 +43,8 @@ serve() {  # serve PORT PAGE_CACHE_SECONDS
 serve "$PORT" 300
 serve "$((PORT + 1))" 0
 
-STORY=$(DEBUG=1 .venv/bin/python manage.py shell -c \
-  "from articles.models import Article; print(Article.objects.published().earliest().get_absolute_url())")
+STORY=$(DEBUG=1 .venv/bin/python manage.py shell -v 0 -c \
+  "from articles.models import Article; print(Article.objects.published().earliest().get_absolute_url())" | tail -n 1)
 targets=("newsroom_cached=http://127.0.0.1:$PORT$STORY" "newsroom_uncached=http://127.0.0.1:$((PORT + 1))$STORY")
 curl -fs -o /dev/null "http://127.0.0.1:8080/cambridgeshire-police-peel-report-2022/" 2>/dev/null &&
   targets=("nginx_static=http://127.0.0.1:8080/cambridgeshire-police-peel-report-2022/" "${targets[@]}")
