@@ -27,14 +27,18 @@ def test_an_edit_shows_at_once(client, make_article):
 
 
 def test_a_scheduled_story_goes_live_at_its_time_without_a_write(client, make_article):
+    make_article(headline="Already live")
     publish_at = timezone.now() + timedelta(hours=2)
-    url = make_article(headline="Embargoed", published_at=publish_at).get_absolute_url()
-    assert client.get(url).status_code == 404
-    assert client.get(url).status_code == 404  # the 404 is not what the cache keeps
+    make_article(headline="Embargoed until later", published_at=publish_at)
+    client.get("/")
+    cached = client.get("/")
+    assert cached["X-Page-Cache"] == "hit"
+    assert b"Already live" in cached.content
+    assert b"Embargoed until later" not in cached.content
     with time_machine.travel(publish_at + timedelta(minutes=1)):
-        response = client.get(url)
-    assert response.status_code == 200
-    assert b"Embargoed" in response.content
+        live = client.get("/")
+    assert live["X-Page-Cache"] == "miss"
+    assert b"Embargoed until later" in live.content
 
 
 def test_staff_previews_are_never_cached(client, make_article, make_user):
