@@ -25,6 +25,7 @@ from .models import (
     Section,
     SlugRedirect,
     Tag,
+    sanitise_body,
 )
 from .templatetags.articles import absolute
 
@@ -300,4 +301,7 @@ def about_page(request, url):
     page = get_object_or_404(FlatPage, url=url, sites=settings.SITE_ID)
     if page.registration_required and not request.user.is_authenticated:
         return redirect_to_login(request.path)
+    # Flat pages are edited in Django's own admin form, so they are sanitised here, with the
+    # same allow-list as story bodies, before the template marks them safe.
+    page.content = sanitise_body(page.content)
     return site_render(request, "flatpages/default.html", {"flatpage": page})

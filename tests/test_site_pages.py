@@ -368,6 +368,18 @@ def test_the_corrections_policy_is_an_editable_flatpage(client, corrections_poli
     assert client.get("/about/nothing-here/").status_code == 404
 
 
+def test_flatpage_html_is_sanitised_like_story_bodies(client, corrections_policy):
+    FlatPage.objects.filter(pk=corrections_policy.pk).update(
+        content='<p onclick="alert(1)">Policy <a href="javascript:alert(1)">link</a></p>'
+        "<script>alert(2)</script><h2>Kept</h2>"
+    )
+    page = html(client.get("/about/corrections-policy/"))
+    assert "onclick" not in page
+    assert "javascript:" not in page
+    assert "alert(2)" not in page
+    assert "<h2>Kept</h2>" in page
+
+
 def test_a_flatpage_for_staff_only_asks_for_a_login(client, corrections_policy):
     FlatPage.objects.filter(pk=corrections_policy.pk).update(registration_required=True)
     assert client.get("/about/corrections-policy/").status_code == 302
