@@ -110,7 +110,7 @@ def _read_rows(file, report, progress):
         if len(values) > len(header):
             errors.append(f"Line {line}: {len(values)} values; the header has {len(header)}.")
             continue
-        row = dict(zip(header, (value.strip() for value in values), strict=False))
+        row = dict(zip(header, (_cell(value) for value in values), strict=False))
         area, grade_text = row.get("area", ""), row.get("grade", "")
         if not area:
             errors.append(f"Line {line}: the area is empty.")
@@ -136,3 +136,11 @@ def _read_rows(file, report, progress):
     if errors:
         raise ImportFailed(errors)
     return rows
+
+
+def _cell(value):
+    """A cell's text, without the apostrophe our CSV download puts before formula-like text."""
+    value = value.strip()
+    if value[:2] in {"'=", "'+", "'-", "'@"}:
+        return value[1:]
+    return value

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 
 from .models import InspectionReport, Inspectorate, Organisation, grade_history
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ["position", "area", "grade", "finding", "added_on", "previous_grade", "movement"]
 
 
@@ -30,8 +31,19 @@ def report_csv(request, slug):
     response["Content-Disposition"] = f'attachment; filename="{report.slug}-grades.csv"'
     writer = csv.DictWriter(response, fieldnames=CSV_COLUMNS)
     writer.writeheader()
-    writer.writerows(report.panel_data()["areas"])
+    writer.writerows(
+        {column: spreadsheet_safe(value) for column, value in row.items()}
+        for row in report.panel_data()["areas"]
+    )
     return response
+
+
+def spreadsheet_safe(value):
+    """Stop a spreadsheet reading a cell as a formula (CSV injection): a leading = + - @ or
+    control character gets a leading apostrophe, which the CSV import strips again."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return f"'{value}"
+    return value
 
 
 def report_json(request, slug):

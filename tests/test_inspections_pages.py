@@ -273,3 +273,23 @@ def test_report_list_is_paginated(client, make_report):
     assert b'rel="next"' in first.content
     second = client.get(reverse("inspections:report_list") + "?page=2")
     assert second.content.decode().count('<th scope="row">') == 5
+
+
+def test_csv_download_defuses_spreadsheet_formulas_and_imports_back(client, peel_report):
+    from inspections.importing import import_graded_areas
+
+    area = peel_report.graded_areas.get(position=1)
+    area.finding = '=HYPERLINK("http://evil.example","click")'
+    area.save()
+    response = client.get(reverse("inspections:report_csv", args=[peel_report.slug]))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[0]["finding"] == "'" + area.finding
+    upload = io.StringIO(
+        "area,grade,finding\n"
+        + "\n".join(
+            f'"{row["area"]}","{row["grade"]}","{row["finding"].replace(chr(34), chr(34) * 2)}"'
+            for row in rows
+        )
+    )
+    import_graded_areas(report=peel_report, file=upload)
+    assert peel_report.graded_areas.get(position=1).finding == area.finding
