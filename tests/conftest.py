@@ -19,6 +19,9 @@ from articles.models import Article, Author, Byline, Section, Status
 @pytest.fixture(autouse=True)
 def _isolated_media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Hashing a password the production way takes a large fraction of a second; the suite makes
+    # hundreds of accounts. What is tested is who may log in, not the hash's cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()  # the page cache's generation lives in the cache, not in the rolled-back DB
 
 
