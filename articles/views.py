@@ -35,13 +35,17 @@ SEARCH_MAX_LENGTH = 200
 CORRECTIONS_POLICY_URL = "/about/corrections-policy/"
 
 
+NAV_CACHE_SECONDS = 24 * 60 * 60
+
+
 def nav_sections():
-    """The sections in the navigation, cached with the pages (keyed by the content generation,
-    so an edited section shows at once), so that a page view does not pay a query for them."""
+    """The sections in the navigation, cached under the content generation (so an edited
+    section shows at once), so that a page view does not pay a query for them. Kept for a day
+    whatever PAGE_CACHE_SECONDS says: a new generation makes a new key anyway."""
     return cache.get_or_set(
         f"site:nav-sections:{generation()}",
         lambda: [(s.name, s.get_absolute_url()) for s in Section.objects.all()],
-        settings.PAGE_CACHE_SECONDS,
+        NAV_CACHE_SECONDS,
     )
 
 
