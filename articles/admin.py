@@ -149,7 +149,7 @@ class ArticleAdmin(VersionAdmin):
         this_change = ["minor_edit", "update_note", "revision_note"] if obj else ["revision_note"]
         return [
             (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
-            ("Filing", {"fields": ["section", "tags", "reports"]}),
+            ("Filing", {"fields": ["section", "tags", "reports", "is_lead"]}),
             (
                 "Hero image",
                 {

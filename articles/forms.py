@@ -34,6 +34,7 @@ STORY_FIELDS = {
     "bylines": "Byline",
     "tags": "Tags",
     "reports": "Inspection reports",
+    "is_lead": "Lead story",
     "hero_image": "Hero image",
     "hero_alt": "Alt text",
     "hero_is_decorative": "Decorative image",
@@ -86,6 +87,7 @@ class ArticleAdminForm(forms.ModelForm):
             "section",
             "tags",
             "reports",
+            "is_lead",
             "hero_image",
             "hero_alt",
             "hero_is_decorative",
@@ -117,7 +119,10 @@ class ArticleAdminForm(forms.ModelForm):
             reason = "your role adds corrections to this story but does not edit it."
             self.locked = {name: reason for name in self.fields if name != "loaded_version"}
         elif not can_publish(self.user):
-            self.locked = {"published_at": "only an editor can publish or schedule a story."}
+            self.locked = {
+                "published_at": "only an editor can publish or schedule a story.",
+                "is_lead": "only an editor chooses the home page’s lead story.",
+            }
             if "status" in self.fields:
                 status = self.fields["status"]
                 status.choices = [(v, n) for v, n in Status.choices if v in REPORTER_STATUSES]

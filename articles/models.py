@@ -269,6 +269,13 @@ class Article(models.Model):
         source="hero_image", processors=[ResizeToFit(1600)], format="WEBP", options={"quality": 78}
     )
 
+    is_lead = models.BooleanField(
+        "lead story",
+        default=False,
+        help_text="Lead the home page with this story while it is the newest live story ticked "
+        "here; otherwise the newest story leads.",
+    )
+
     seo_title = models.CharField(
         "SEO title",
         max_length=70,

@@ -12,11 +12,13 @@ from reversion.models import Version
 
 from .models import Article, Byline, Correction, CorrectionKind, SlugRedirect, Status
 
-# What a restore leaves alone: the story's place in the workflow and its public timeline.
-# Publishing and unpublishing stay deliberate acts, and "Updated" never goes backwards.
+# What a restore leaves alone: the story's place in the workflow, on the home page and in its
+# public timeline. Publishing, unpublishing and the lead stay deliberate acts, and "Updated"
+# never goes backwards.
 KEPT_ON_RESTORE = {
     "id",
     "status",
+    "is_lead",
     "published_at",
     "first_published_at",
     "updated_at",

@@ -87,8 +87,9 @@ def home(request):
     context = {"page": page, "json_ld": {"@context": "https://schema.org", **publisher_json_ld()}}
     if page.number == 1:
         stories = list(page)
-        context["lead"] = lead = stories[0] if stories else None
-        context["latest"] = stories[1:]
+        pinned = Article.objects.published().filter(is_lead=True).for_listing().first()
+        context["lead"] = lead = pinned or (stories[0] if stories else None)
+        context["latest"] = [story for story in stories if story != lead]
         context["hero"] = lead and hero_image(lead)
         latest_by_section = (
             Article.objects.published()

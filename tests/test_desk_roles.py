@@ -130,6 +130,7 @@ def test_reporter_edits_own_draft_and_submits_it_for_review(own_draft, staff):
         ("status", Status.PUBLISHED, "Only an editor can publish"),
         ("status", Status.UNPUBLISHED, "Only an editor can publish"),
         ("published_at_0", "01/01/2031", "only an editor can publish or schedule"),
+        ("is_lead", "on", "only an editor chooses the home page’s lead story"),
     ],
 )
 def test_a_reporters_crafted_post_to_publish_or_schedule_changes_nothing(
@@ -145,6 +146,7 @@ def test_a_reporters_crafted_post_to_publish_or_schedule_changes_nothing(
     own_draft.refresh_from_db()
     assert own_draft.status == Status.DRAFT
     assert own_draft.published_at is None
+    assert not own_draft.is_lead
     assert own_draft.headline != "Sneaky"
 
 

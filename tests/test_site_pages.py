@@ -417,3 +417,18 @@ def test_a_server_error_shows_the_500_page(client, db, monkeypatch):
     response = client.get(reverse("articles:home"))
     assert response.status_code == 500
     assert "Something went wrong" in html(response)
+
+
+def test_an_editors_pinned_story_leads_the_home_page(client, make_article):
+    pinned = make_article(headline="The inspection story", is_lead=True)
+    make_article(headline="A newer story", published_at=timezone.now() - timedelta(minutes=5))
+    page = html(client.get(reverse("articles:home")))
+    lead = page.index('class="lead-story"')
+    assert page.index("The inspection story") > lead
+    assert page.index("The inspection story") < page.index("A newer story")
+    assert page.count("The inspection story") == page.count("A newer story")
+    pinned.status = "unpublished"
+    pinned.save()
+    page = html(client.get(reverse("articles:home")))
+    assert page.index("A newer story") > page.index('class="lead-story"')
+    assert "The inspection story" not in page

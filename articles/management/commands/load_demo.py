@@ -499,6 +499,7 @@ class Command(BaseCommand):
                 "status": Status.PUBLISHED,
                 "published_at": published_at,
                 "first_published_at": published_at,
+                "is_lead": True,
                 "hero_alt": "Bar chart of the force's nine PEEL grades: four good, three "
                 "adequate and two requires improvement.",
                 "hero_caption": "How HMICFRS graded Cambridgeshire Constabulary in its PEEL "
