@@ -432,3 +432,12 @@ def test_an_editors_pinned_story_leads_the_home_page(client, make_article):
     page = html(client.get(reverse("articles:home")))
     assert page.index("A newer story") > page.index('class="lead-story"')
     assert "The inspection story" not in page
+
+
+def test_inspections_pages_share_the_site_navigation_and_canonical_address(
+    client, make_report, section
+):
+    report = make_report()
+    page = html(client.get(report.get_absolute_url()))
+    assert f'href="{section.get_absolute_url()}"' in page
+    assert f'<link rel="canonical" href="http://127.0.0.1:8000{report.get_absolute_url()}">' in page
