@@ -2,7 +2,6 @@
 "Updated always says why", and a changelist without N+1 queries."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import lxml.html
 import pytest
@@ -12,10 +11,10 @@ from django.utils import timezone
 
 from articles.models import Article, Correction, CorrectionKind, SlugRedirect, Status
 
+from .corpora import corpus_lines
 from .desk_fixtures import *  # noqa: F403 (fixtures and helpers)
 from .desk_fixtures import change_url, form_data, login, png_bytes, post_form
 
-XSS_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "xss"
 DANGEROUS_SCHEMES = ("javascript:", "data:", "vbscript:")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "background", "poster"}
 
@@ -33,10 +32,7 @@ STORY_BODY = (
 
 
 def xss_payloads():
-    for path in sorted(XSS_CORPUS.glob("*.txt")):
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            if line.strip():
-                yield line
+    return corpus_lines("xss")
 
 
 def unsafe_parts(html):

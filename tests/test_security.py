@@ -1,16 +1,12 @@
 """Hostile input from ../shared/corpora: no address a visitor supplies sends anyone off-site."""
 
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "open-redirect"
+from .corpora import corpus_lines
 
 
 def open_redirect_payloads():
-    for path in sorted(CORPUS.glob("*.txt")):
-        for line in path.read_text(errors="replace").splitlines():
-            if line.strip():
-                yield line.strip()
+    return corpus_lines("open-redirect")
 
 
 def test_the_open_redirect_corpus_is_there():

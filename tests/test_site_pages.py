@@ -3,7 +3,6 @@
 import io
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -27,11 +26,8 @@ from articles.models import (
     Tag,
 )
 
+from .corpora import corpus_lines
 from .site_fixtures import *  # noqa: F403 (fixtures)
-
-XSS_PAYLOADS = (
-    Path(__file__).resolve().parents[2] / "shared" / "corpora" / "xss" / "xss_payloads_quick.txt"
-)
 
 
 def html(response):
@@ -346,7 +342,7 @@ def test_search_results_paginate_and_keep_the_query(client, make_article):
 
 def test_hostile_searches_give_a_plain_page_with_the_query_escaped(client, make_article):
     make_article()
-    payloads = [line for line in XSS_PAYLOADS.read_text().splitlines() if line.strip()]
+    payloads = corpus_lines("xss", "xss_payloads_quick.txt")
     payloads += ["' OR 1=1 --", '"; DROP TABLE articles_article; --', "!!:* & | <-> ()", "%_%"]
     assert len(payloads) > 10
     for payload in payloads:
