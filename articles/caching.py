@@ -102,7 +102,8 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if settings.PAGE_CACHE_SECONDS <= 0 or not _cacheable_request(request):
             return self.get_response(request)
-        key = f"page:{generation()}:{request.get_host()}:{request.get_full_path()}"
+        request.content_generation = generation()
+        key = f"page:{request.content_generation}:{request.get_host()}:{request.get_full_path()}"
         cached = cache.get(key)
         if cached is not None:
             cached["X-Page-Cache"] = "hit"

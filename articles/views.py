@@ -33,17 +33,15 @@ PER_PAGE = 20
 RELATED_COUNT = 4
 SEARCH_MAX_LENGTH = 200
 CORRECTIONS_POLICY_URL = "/about/corrections-policy/"
-
-
 NAV_CACHE_SECONDS = 24 * 60 * 60
 
 
-def nav_sections():
+def nav_sections(content_generation=None):
     """The sections in the navigation, cached under the content generation (so an edited
     section shows at once), so that a page view does not pay a query for them. Kept for a day
     whatever PAGE_CACHE_SECONDS says: a new generation makes a new key anyway."""
     return cache.get_or_set(
-        f"site:nav-sections:{generation()}",
+        f"site:nav-sections:{content_generation or generation()}",
         lambda: [(s.name, s.get_absolute_url()) for s in Section.objects.all()],
         NAV_CACHE_SECONDS,
     )
