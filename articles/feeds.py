@@ -115,7 +115,6 @@ class LatestCorrections(SiteFeed):
     def items(self):
         return (
             Correction.objects.public()
-            .filter(article__in=Article.objects.published())
             .select_related("article")
             .order_by("-published_at", "-pk")[:FEED_LENGTH]
         )

@@ -437,8 +437,13 @@ class CorrectionLocked(Exception):
 
 class CorrectionQuerySet(models.QuerySet):
     def public(self):
-        """Corrections readers see on the corrections page (not routine updates)."""
-        return self.filter(kind__in=PUBLIC_CORRECTION_KINDS, published_at__lte=timezone.now())
+        """Corrections readers see on the corrections page: not routine updates, and only on
+        public stories."""
+        return self.filter(
+            kind__in=PUBLIC_CORRECTION_KINDS,
+            published_at__lte=timezone.now(),
+            article__in=Article.objects.published(),
+        )
 
     def update(self, **kwargs):
         raise CorrectionLocked("Published corrections are append-only; they cannot be updated.")

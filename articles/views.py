@@ -122,9 +122,11 @@ def tag_detail(request, slug):
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     stories = author.articles.published()
-    corrections = Correction.objects.public().filter(article__in=stories).count()
-    context = {"author": author, "page": page_of(request, stories.for_listing())}
-    context["correction_count"] = corrections
+    context = {
+        "author": author,
+        "page": page_of(request, stories.for_listing()),
+        "correction_count": Correction.objects.public().filter(article__authors=author).count(),
+    }
     return site_render(request, "articles/author_detail.html", context)
 
 
@@ -279,7 +281,6 @@ def search(request):
 def correction_list(request):
     corrections = (
         Correction.objects.public()
-        .filter(article__in=Article.objects.published())
         .select_related("article__section")
         .order_by("-published_at", "-pk")
     )
