@@ -2,7 +2,6 @@
 
 import html
 import re
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,6 +9,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
+
+from . import panel
 
 
 class OrganisationKind(models.TextChoices):
@@ -149,52 +150,6 @@ class Organisation(models.Model):
         # Reached through the reverse relation Article.reports: this app never imports articles.
         stories = InspectionReport._meta.get_field("articles").related_model._default_manager
         return stories.published().filter(reports__organisation=self).distinct()
-
-
-@dataclass(frozen=True)
-class GradeCount:
-    """One grade of a report's scale with how many areas got it, and its share of the bar."""
-
-    grade: "Grade"
-    count: int
-    tone: int
-    offset: float
-    width: float
-
-    @property
-    def fill(self):
-        return TONE_FILLS[self.tone]
-
-
-@dataclass(frozen=True)
-class AreaRow:
-    """One line of the grades panel's table."""
-
-    area: "GradedArea"
-    tone: int
-    pips: list
-    direction: str
-    previous_label: str
-
-    @property
-    def fill(self):
-        return TONE_FILLS[self.tone]
-
-
-# SVG presentation attributes, so charts keep their colours without CSS; each has at least 4.5:1
-# contrast on white. Colour is never the only cue: text and pip markers say the same.
-TONE_FILLS = {1: "#00573f", 2: "#2b7a3b", 3: "#7a6000", 4: "#a84300", 5: "#b3261e"}
-
-
-def grade_tone(position, size):
-    """Place a grade on a fixed five-step tone (1 best, 5 worst) whatever its scale's length.
-
-    Scales are data, so colours cannot key on grade names: a four-grade scale's
-    "requires improvement" (3 of 4) gets the same tone as the five-grade one's (4 of 5).
-    """
-    if size <= 1:
-        return 1
-    return round((position - 1) * 4 / (size - 1)) + 1
 
 
 # fmt: off
@@ -361,27 +316,13 @@ class InspectionReport(models.Model):
         """The grades of this report's scale, best first."""
         return list(self.framework.scale.grades.all())
 
+    def grades_panel(self):
+        """The grades panel's rows, counts and SVG units, drawn by panel.py."""
+        return panel.grades_panel(self)
+
     def grade_counts(self):
         """How many areas got each grade of the scale, zeros included, best grade first."""
-        areas = list(self.graded_areas.all())
-        grades = self.scale_grades()
-        total = len(areas)
-        counts = []
-        offset = 0.0
-        for grade in grades:
-            count = sum(1 for area in areas if area.grade_id == grade.pk)
-            width = 100 * count / total if total else 0.0
-            counts.append(
-                GradeCount(
-                    grade=grade,
-                    count=count,
-                    tone=grade_tone(grade.position, len(grades)),
-                    offset=round(offset, 3),
-                    width=round(width, 3),
-                )
-            )
-            offset += width
-        return counts
+        return panel.grade_counts(self)
 
     def grade_summary(self):
         """The counts as one phrase: "0 outstanding, 4 good, 3 adequate, ..."."""
@@ -418,38 +359,10 @@ class InspectionReport(models.Model):
         )
 
     def area_rows(self):
-        """Every graded area in order, with its grade marker and movement since last time.
+        """Every graded area in order, with its grade marker and movement since last time."""
+        return panel.area_rows(self)
 
-        Movement is given only when the previous report's grades are comparable; it matches
-        areas by name, ignoring case.
-        """
-        grades = self.scale_grades()
-        size = len(grades)
-        comparable = self.is_comparable_with_previous()
-        previous = self._previous_grades() if comparable else {}
-        rows = []
-        for area in self.graded_areas.all():
-            before = previous.get(area.name.lower()) if comparable else None
-            if before is None:
-                direction = ""
-            elif area.grade.position < before[0]:
-                direction = "up"
-            elif area.grade.position > before[0]:
-                direction = "down"
-            else:
-                direction = "same"
-            rows.append(
-                AreaRow(
-                    area=area,
-                    tone=grade_tone(area.grade.position, size),
-                    pips=[(8 * i, i < size - area.grade.position + 1) for i in range(size)],
-                    direction=direction,
-                    previous_label=before[1] if before else "",
-                )
-            )
-        return rows
-
-    def _previous_grades(self):
+    def previous_grades(self):
         """{area name (lower case): (grade position, grade label)} from the previous report."""
         areas = list(self.graded_areas.all())
         if areas and all(hasattr(area, "previous_grade_position") for area in areas):
@@ -471,41 +384,6 @@ class InspectionReport(models.Model):
             for kind in FindingKind
             if (group := [finding for finding in findings if finding.kind == kind])
         ]
-
-    def panel_data(self):
-        """The panel as plain data, for the CSV and JSON downloads."""
-        framework = self.framework
-        return {
-            "title": self.title,
-            "organisation": self.organisation.name,
-            "inspectorate": framework.inspectorate.name,
-            "framework": framework.name,
-            "published_on": self.published_on.isoformat(),
-            "lead_inspector": {
-                "name": self.lead_inspector_name,
-                "title": self.lead_inspector_title,
-            },
-            "url": self.url,
-            "scale": framework.scale.name,
-            "grade_counts": [
-                {"grade": item.grade.label, "count": item.count} for item in self.grade_counts()
-            ],
-            "summary": self.summary_sentence(),
-            "comparable_with_previous": self.is_comparable_with_previous(),
-            "comparison_note": self.comparison_note(),
-            "areas": [
-                {
-                    "position": row.area.position,
-                    "area": row.area.name,
-                    "grade": row.area.grade.label,
-                    "finding": row.area.finding,
-                    "added_on": row.area.added_on.isoformat(),
-                    "previous_grade": row.previous_label,
-                    "movement": row.direction,
-                }
-                for row in self.area_rows()
-            ],
-        }
 
     # The article admin's consistency check.
 
@@ -600,35 +478,3 @@ class Finding(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:60]}"
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    """One report in an organisation's grade history chart."""
-
-    report: InspectionReport
-    y: int
-    segments: list
-
-
-def grade_history(reports, *, left=200, bar_width=360):
-    """Rows of an organisation's grade history chart: one stacked bar per report, in order.
-
-    Each segment is (x, width, fill, label, count) in the chart's units, bars starting at `left`
-    (room for the labels); reports must come from for_panel() so this costs no queries.
-    """
-    rows = []
-    for index, report in enumerate(reports):
-        segments = [
-            (
-                round(left + item.offset * bar_width / 100, 2),
-                round(item.width * bar_width / 100, 2),
-                item.fill,
-                item.grade.label,
-                item.count,
-            )
-            for item in report.grade_counts()
-            if item.count
-        ]
-        rows.append(HistoryRow(report=report, y=index * 32, segments=segments))
-    return rows

@@ -5,7 +5,8 @@ from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from .models import InspectionReport, Inspectorate, Organisation, grade_history
+from .models import InspectionReport, Inspectorate, Organisation
+from .panel import grade_history, panel_data
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ["position", "area", "grade", "finding", "added_on", "previous_grade", "movement"]
@@ -33,7 +34,7 @@ def report_csv(request, slug):
     writer.writeheader()
     writer.writerows(
         {column: spreadsheet_safe(value) for column, value in row.items()}
-        for row in report.panel_data()["areas"]
+        for row in panel_data(report)["areas"]
     )
     return response
 
@@ -48,7 +49,7 @@ def spreadsheet_safe(value):
 
 def report_json(request, slug):
     report = get_object_or_404(InspectionReport.objects.for_panel(), slug=slug)
-    data = report.panel_data() | {"page": request.build_absolute_uri(report.get_absolute_url())}
+    data = panel_data(report) | {"page": request.build_absolute_uri(report.get_absolute_url())}
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 

@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from inspections.models import Framework, Grade, GradedArea, InspectionReport, grade_tone
+from inspections.models import Framework, Grade, GradedArea, InspectionReport
+from inspections.panel import grade_tone
 
 pytest_plugins = ["tests.inspections_fixtures"]
 

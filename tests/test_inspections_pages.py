@@ -81,6 +81,22 @@ def test_panel_charts_are_hidden_from_screen_readers_beside_their_text(panel):
         assert svg.get("aria-hidden") == "true"
 
 
+def view_box_width(svg):
+    return float(svg.get("viewbox").split()[2])
+
+
+def test_panel_bar_fills_its_view_box_and_pips_fit_theirs(panel):
+    bar = panel.xpath("//svg[contains(@class, 'grades-panel__bar')]")[0]
+    segments = bar.xpath("rect")[1:]
+    end = float(segments[-1].get("x")) + float(segments[-1].get("width"))
+    assert end == pytest.approx(view_box_width(bar), abs=0.01)
+    for pips in panel.xpath("//svg[contains(@class, 'grades-panel__pips')]"):
+        assert float(pips.get("width")) == view_box_width(pips)
+        last = pips.xpath("rect")[-1]
+        assert len(pips.xpath("rect")) == 5
+        assert float(last.get("x")) + float(last.get("width")) < view_box_width(pips)
+
+
 def test_panel_says_the_cycles_cannot_be_compared_and_shows_no_arrows(panel):
     text = panel.text_content()
     assert "cannot be compared directly" in text
@@ -138,6 +154,8 @@ def test_report_page_lists_only_published_stories(client, peel_report, make_arti
 
 
 def count_queries(client, url):
+    # From an empty cache each time, so one page does not reuse what another paid for.
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
@@ -186,6 +204,23 @@ def test_organisation_page_shows_history_table_chart_and_stories(
     chart = page.xpath("//svg[@role='img']")[0]
     assert chart.get("aria-labelledby") == chart.xpath("title/@id")[0]
     assert "Police told to answer 101 calls faster" in response.content.decode()
+
+
+def test_history_chart_bars_end_at_the_right_edge_of_their_frame(
+    client, peel_report, cambridgeshire
+):
+    response = client.get(cambridgeshire.get_absolute_url())
+    assert response.status_code == 200
+    chart = lxml_html.fromstring(response.content).xpath("//svg[@role='img']")[0]
+    frames = chart.xpath("rect[@fill='#ffffff']")
+    assert len(frames) == 2
+    assert float(chart.get("height")) == float(chart.get("viewbox").split()[3])
+    for frame in frames:
+        right = float(frame.get("x")) + 0.5 + float(frame.get("width"))
+        assert right == view_box_width(chart)
+        bars = chart.xpath(f"rect[@y='{frame.get('y')}' and @fill!='#ffffff']")
+        assert float(bars[0].get("x")) == float(frame.get("x")) + 0.5
+        assert float(bars[-1].get("x")) + float(bars[-1].get("width")) == pytest.approx(right)
 
 
 def test_the_same_story_is_listed_once_for_an_organisation(
