@@ -8,7 +8,7 @@ with the user and a note). Comparing and restoring are written here rather than 
 django-reversion-compare: a short difflib view knows the story's own fields (byline, tags,
 reports, body as text), renders in our CSP-safe templates, and keeps one dependency fewer to
 keep in step with Django and reversion. Reversion's own "revert" form is turned off, because a
-reverted copy would carry an old version stamp past the lost-update check; ``restore_version``
+reverted copy would carry an old version stamp past the lost-update check; ``publishing.restore``
 does the same job as a new, deliberate revision.
 """
 
@@ -27,17 +27,9 @@ from django.views.decorators.http import require_POST
 from js_asset import Media
 from reversion import set_comment
 from reversion.admin import VersionAdmin
-from reversion.models import Version
 
-from . import publishing
-from .forms import (
-    ArticleAdminForm,
-    BylineFormSet,
-    can_publish,
-    live_snapshot,
-    version_snapshot,
-    word_diff,
-)
+from . import history, publishing
+from .forms import ArticleAdminForm, BylineFormSet, can_publish
 from .models import (
     Article,
     Author,
@@ -72,7 +64,7 @@ class StatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "scheduled":
-            return queryset.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+            return queryset.scheduled()
         if self.value() == "live":
             return queryset.published()
         if self.value():
@@ -100,8 +92,10 @@ class BylineInline(admin.TabularInline):
 
 
 class CorrectionInline(admin.StackedInline):
-    """Add-only: a saved correction is shown as it was published; only an Administrator
-    amends one, from the corrections list."""
+    """Add-only, for those who edit the story: a saved correction is shown as it was
+    published; only an Administrator amends one, from the corrections list. The corrections
+    desk, which reads stories but does not edit them, uses the story page's "Add a correction"
+    link to the correction form."""
 
     model = Correction
     extra = 0
@@ -111,7 +105,11 @@ class CorrectionInline(admin.StackedInline):
     verbose_name_plural = "corrections and updates"
 
     def has_add_permission(self, request, obj):
-        return obj is not None and request.user.has_perm("articles.add_correction")
+        return (
+            obj is not None
+            and request.user.has_perm("articles.add_correction")
+            and obj.is_editable_by(request.user)
+        )
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -204,57 +202,26 @@ class ArticleAdmin(VersionAdmin):
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return super().has_change_permission(request)
-        # The corrections desk opens the story to add corrections; its fields stay locked.
-        return obj.is_editable_by(request.user) or request.user.has_perm("articles.add_correction")
+        return obj.is_editable_by(request.user)
 
     def has_publish_permission(self, request):
         return can_publish(request.user)
 
     def save_model(self, request, obj, form, change):
         request.revision_note = form.cleaned_data.get("revision_note", "")
-        if change and not obj.is_editable_by(request.user):
-            return  # a corrections-desk save: only its new corrections are written
-        obj.modified_by = request.user
-        if not change:
-            obj.created_by = request.user
-        else:
-            obj.version += 1
-        first = obj.first_published_at
-        if obj.status == Status.PUBLISHED and (first is None or first > timezone.now()):
-            obj.first_published_at = obj.published_at
-        super().save_model(request, obj, form, change)
-        old_slug = form.initial.get("slug")
-        if change and form.initial.get("status") in {Status.PUBLISHED, Status.UNPUBLISHED}:
-            publishing.keep_old_slug(article=obj, old_slug=old_slug)
+        publishing.save_story(article=obj, by=request.user)
 
     def save_related(self, request, form, formsets, change):
-        story = form.instance
-        edits = not change or story.is_editable_by(request.user)
-        if edits:
-            form.save_m2m()
-        for formset in formsets:
-            if edits or formset.model is Correction:
-                self.save_formset(request, form, formset, change=change)
-            else:
-                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        note = form.cleaned_data.get("update_note", "").strip()
-        if note:
-            publishing.record_update_note(article=story, text=note, by=request.user)
+        super().save_related(request, form, formsets, change)
+        if note := form.cleaned_data.get("update_note", "").strip():
+            publishing.record_update_note(article=form.instance, text=note, by=request.user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Correction:
             return super().save_formset(request, form, formset, change)
-        drafts = formset.save(commit=False)
         formset.new_objects = [
-            publishing.add_correction(
-                article=form.instance,
-                kind=draft.kind,
-                text=draft.text,
-                internal_note=draft.internal_note,
-                placement=draft.placement,
-                by=request.user,
-            )
-            for draft in drafts
+            publishing.append_correction(correction=draft, by=request.user)
+            for draft in formset.save(commit=False)
         ]
         return formset.new_objects
 
@@ -266,6 +233,9 @@ class ArticleAdmin(VersionAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and request.method == "GET":
             self._warn_about_grade_counts(request, obj)
+        context["can_add_correction"] = obj is not None and request.user.has_perm(
+            "articles.add_correction"
+        )
         # The rich-text editor loads its modules through an import map, an inline script: it
         # runs under the site's CSP only with this response's nonce (django-csp adds the nonce
         # to the header only on pages that use it, so reader pages stay 'self'-only).
@@ -299,13 +269,13 @@ class ArticleAdmin(VersionAdmin):
         published = 0
         with transaction.atomic():
             for article in queryset.select_for_update(of=("self",)):
-                problem = publish_problem(article)
-                if problem:
-                    self.message_user(request, f"Not published: {problem}", messages.ERROR)
+                if problems := publishing.publish_problems(article):
+                    reasons = " ".join(message for _, message in problems)
+                    self.message_user(
+                        request, f"“{article}” was not published. {reasons}", messages.ERROR
+                    )
                     continue
-                first = article.first_published_at
-                at = timezone.now() if first is None or first > timezone.now() else None
-                publishing.publish(article=article, by=request.user, at=at)
+                publishing.publish(article=article, by=request.user)
                 published += 1
         if published:
             self.message_user(request, f"Published {published} stories.", messages.SUCCESS)
@@ -336,9 +306,7 @@ class ArticleAdmin(VersionAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         story = self.get_object(request, unquote(object_id))
-        versions = (
-            Version.objects.get_for_object(story).select_related("revision__user") if story else []
-        )
+        versions = history.versions_of(story) if story else []
         return super().history_view(request, object_id, {"versions": versions})
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
@@ -354,34 +322,12 @@ class ArticleAdmin(VersionAdmin):
             raise Http404
         if not self.has_view_or_change_permission(request, story):
             raise PermissionDenied
-        versions = list(Version.objects.get_for_object(story).select_related("revision__user"))
-        by_id = {str(version.pk): version for version in versions}
-        default_a = versions[1] if len(versions) > 1 else (versions[0] if versions else None)
-        version_a = by_id.get(request.GET.get("a"), default_a)
-        b_key = request.GET.get("b", "live")
-        version_b = by_id.get(b_key)
-        before = version_snapshot(version_a) if version_a else {}
-        after = version_snapshot(version_b) if version_b else live_snapshot(story)
-        rows = [
-            {
-                "label": label,
-                "before": before.get(label, ""),
-                "after": text,
-                "changed": before.get(label, "") != text,
-                "diff": word_diff(before.get(label, ""), text),
-            }
-            for label, text in after.items()
-        ]
         context = {
             **self.admin_site.each_context(request),
+            **history.compare(story, request.GET.get("a"), request.GET.get("b")),
             "opts": self.model._meta,
             "original": story,
             "title": f"Compare versions of “{story}”",
-            "versions": versions,
-            "version_a": version_a,
-            "version_b": version_b,
-            "changed_rows": [row for row in rows if row["changed"]],
-            "unchanged_rows": [row for row in rows if not row["changed"]],
             "can_restore": self._can_restore(request, story),
             "media": self.media,
         }
@@ -399,8 +345,8 @@ class ArticleAdmin(VersionAdmin):
             raise Http404
         if not self._can_restore(request, story):
             raise PermissionDenied
-        version = get_object_or_404(Version.objects.get_for_object(story), pk=version_id)
-        publishing.restore_version(
+        version = get_object_or_404(history.versions_of(story), pk=version_id)
+        publishing.restore(
             article=story, version=version, by=request.user, note=request.POST.get("note", "")
         )
         self.message_user(
@@ -412,21 +358,14 @@ class ArticleAdmin(VersionAdmin):
         return redirect("admin:articles_article_change", story.pk)
 
 
-def publish_problem(article):
-    """Why a story cannot go live as it stands, in plain words, or ""."""
-    if not article.bylines.exists():
-        return f"“{article}” has no byline."
-    if article.hero_image and not article.hero_alt and not article.hero_is_decorative:
-        return f"“{article}” has a hero image with no alt text."
-    return ""
-
-
 @admin.register(Correction)
 class CorrectionAdmin(VersionAdmin):
-    """The corrections desk's list. Saved corrections are read-only but for Administrators,
-    whose amendments go through ``Correction.amend()``/``remove()`` and stay in the history."""
+    """The corrections desk's door: it adds corrections here, to any story, and the story's
+    own page links here with the story filled in. Saved corrections are read-only except to
+    holders of ``amend_correction`` (Administrators), whose changes go through
+    ``Correction.amend()``/``remove()`` and stay in the history."""
 
-    list_display = ["__str__", "kind", "placement", "section", "published_at", "created_by"]
+    list_display = ["__str__", "kind", "placement", "section", "published_at", "added_by"]
     list_filter = ["kind", "article__section", "published_at"]
     search_fields = ["text", "article__headline"]
     date_hierarchy = "published_at"
@@ -435,24 +374,28 @@ class CorrectionAdmin(VersionAdmin):
 
     def get_fields(self, request, obj=None):
         fields = ["article", "kind", "text", "internal_note", "placement"]
-        return fields if obj is None else [*fields, "published_at", "created_by", "revision"]
+        return fields if obj is None else [*fields, "published_at", "added_by", "revision"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        if is_administrator(request.user):
-            return ["article", "created_by", "revision"]
+        if self.has_change_permission(request, obj):
+            return ["article", "added_by", "revision"]
         return self.get_fields(request, obj)
 
     @admin.display(description="Section", ordering="article__section")
     def section(self, correction):
         return correction.article.section
 
+    @admin.display(description="Added by", ordering="created_by")
+    def added_by(self, correction):
+        return correction.added_by or "—"
+
     def has_change_permission(self, request, obj=None):
-        return is_administrator(request.user)
+        return request.user.has_perm("articles.amend_correction")
 
     def has_delete_permission(self, request, obj=None):
-        return is_administrator(request.user)
+        return request.user.has_perm("articles.amend_correction")
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -462,16 +405,17 @@ class CorrectionAdmin(VersionAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             obj.amend(by=request.user, **{name: getattr(obj, name) for name in form.changed_data})
-            return
-        correction = publishing.add_correction(
-            article=obj.article,
-            kind=obj.kind,
-            text=obj.text,
-            internal_note=obj.internal_note,
-            placement=obj.placement,
-            by=request.user,
-        )
-        obj.__dict__.update(correction.__dict__)  # the admin goes on with the saved row
+        else:
+            publishing.append_correction(correction=obj, by=request.user)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "article" in request.GET and "_addanother" not in request.POST:
+            # Opened from the story's page: back to it, where the new entry is listed.
+            self.message_user(
+                request, f"{obj.get_kind_display()} added to “{obj.article}”.", messages.SUCCESS
+            )
+            return redirect("admin:articles_article_change", obj.article_id)
+        return super().response_add(request, obj, post_url_continue)
 
     def delete_model(self, request, obj):
         obj.remove(by=request.user)

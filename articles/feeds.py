@@ -6,8 +6,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from newsroom.site import absolute
+
 from .models import Article, Author, Correction, Section, Tag
-from .views import absolute
 
 FEED_LENGTH = 20
 
@@ -114,7 +115,7 @@ class LatestCorrections(SiteFeed):
 
     def items(self):
         return (
-            Correction.objects.public()
+            Correction.objects.listed()
             .select_related("article")
             .order_by("-published_at", "-pk")[:FEED_LENGTH]
         )

@@ -5,46 +5,21 @@ that changes it anyway is refused with a plain message, so nothing depends on hi
 """
 
 import copy
-import re
 from datetime import timedelta
-from difflib import SequenceMatcher
 
 from django import forms
-from django.apps import apps
-from django.db.models.fields.files import FieldFile
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join, strip_tags
-from reversion.models import Version
+from django.utils.html import format_html
 
-from .models import Article, Author, Byline, BylineRole, Section, Status, Tag, sanitise_body
+from . import history, publishing
+from .models import Article, Status, sanitise_body
 
 REPORTER_STATUSES = [Status.DRAFT, Status.IN_REVIEW]
 SUBSTANTIVE_FIELDS = ["headline", "standfirst", "body"]
 # Five minutes' grace, so "publish at 10:00" typed at 10:02 is not refused.
 PAST_GRACE = timedelta(minutes=5)
-# What the history compares, in the order the change form shows it.
-STORY_FIELDS = {
-    "headline": "Headline",
-    "slug": "Web address (slug)",
-    "standfirst": "Standfirst",
-    "body": "Body",
-    "section_id": "Section",
-    "bylines": "Byline",
-    "tags": "Tags",
-    "reports": "Inspection reports",
-    "is_lead": "Lead story",
-    "hero_image": "Hero image",
-    "hero_alt": "Alt text",
-    "hero_is_decorative": "Decorative image",
-    "hero_caption": "Caption",
-    "hero_credit": "Credit",
-    "seo_title": "SEO title",
-    "seo_description": "SEO description",
-    "status": "Status",
-    "published_at": "Publish time",
-}
 
 
 def can_publish(user):
@@ -115,10 +90,7 @@ class ArticleAdminForm(forms.ModelForm):
         self.locked = {}  # field name -> why this user may not change it
         if self.story is not None:
             self.fields["loaded_version"].initial = self.story.version
-        if self.story is not None and not self.story.is_editable_by(self.user):
-            reason = "your role adds corrections to this story but does not edit it."
-            self.locked = {name: reason for name in self.fields if name != "loaded_version"}
-        elif not can_publish(self.user):
+        if not can_publish(self.user):
             self.locked = {
                 "published_at": "only an editor can publish or schedule a story.",
                 "is_lead": "only an editor chooses the home page’s lead story.",
@@ -141,7 +113,6 @@ class ArticleAdminForm(forms.ModelForm):
         status = cleaned.get("status", self.instance.status)
         if status == Status.PUBLISHED:
             self._check_publish_time(cleaned)
-        self._check_alt_text(cleaned)
         if self.story is not None and self.story.is_published() and status == Status.PUBLISHED:
             self._require_reason_for_update(cleaned)
         return cleaned
@@ -177,9 +148,8 @@ class ArticleAdminForm(forms.ModelForm):
         data = self.data.copy()
         data[self.add_prefix("loaded_version")] = current  # saving again overwrites, knowingly
         self.data = data
-        loaded_version, self.conflict = changes_since(self.story, loaded)
-        latest = Version.objects.get_for_object(self.story).select_related("revision__user")
-        revision = latest.first().revision if latest.exists() else None
+        loaded_version, self.conflict = history.changes_since(self.story, loaded)
+        revision = history.latest_revision(self.story)
         who = revision.user.get_username() if revision and revision.user else "Someone else"
         when = f" at {timezone.localtime(revision.date_created):%H:%M}" if revision else ""
         changed = ", ".join(self.conflict) if self.conflict else "the story"
@@ -216,15 +186,6 @@ class ArticleAdminForm(forms.ModelForm):
                 "published_at",
                 f"{timezone.localtime(publish_at):%d %B %Y, %H:%M} is in the past. To publish "
                 "now, leave the publish time empty; to schedule, choose a time ahead.",
-            )
-
-    def _check_alt_text(self, cleaned):
-        image = cleaned.get("hero_image", self.instance.hero_image)
-        if image and not cleaned.get("hero_alt") and not cleaned.get("hero_is_decorative"):
-            self.add_error(
-                "hero_alt",
-                "Describe the hero image for readers who cannot see it, or tick "
-                "“Decorative image” if it adds no information.",
             )
 
     def _require_reason_for_update(self, cleaned):
@@ -270,87 +231,7 @@ class BylineFormSet(BaseInlineFormSet):
             for form in self.forms
             if form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")
         ]
-        if not credited:
-            raise forms.ValidationError(
-                "A published story needs a byline: add at least one author before publishing."
-            )
-
-
-def changes_since(article, version_number):
-    """The stored version with that version number, and the labels of fields changed since."""
-    for version in Version.objects.get_for_object(article)[:200]:
-        if version.field_dict.get("version") == version_number:
-            before, now = version_snapshot(version), live_snapshot(article)
-            return version, [label for label, text in now.items() if before.get(label) != text]
-    return None, []
-
-
-def version_snapshot(version):
-    """A stored version of a story as an editor reads it: field label -> text."""
-    data = version.field_dict
-    bylines = [
-        byline.field_dict
-        for byline in version.revision.version_set.get_for_model(Byline)
-        if byline.field_dict["article_id"] == data["id"]
-    ]
-    return _describe(data, bylines)
-
-
-def live_snapshot(article):
-    """The story as it stands in the database, in the shape of version_snapshot()."""
-    article = Article.objects.get(pk=article.pk)
-    data = {field.attname: getattr(article, field.attname) for field in Article._meta.fields}
-    data["tags"] = list(article.tags.values_list("pk", flat=True))
-    data["reports"] = list(article.reports.values_list("pk", flat=True))
-    bylines = list(article.bylines.values("author_id", "role", "position"))
-    return _describe(data, bylines)
-
-
-def _describe(data, bylines):
-    report_model = apps.get_model("inspections", "InspectionReport")
-    authors = Author.objects.in_bulk([b["author_id"] for b in bylines])
-    roles = dict(BylineRole.choices)
-    section = Section.objects.filter(pk=data.get("section_id")).first()
-    values = {
-        **data,
-        "section_id": str(section or ""),
-        "bylines": ", ".join(
-            f"{authors.get(b['author_id'], '(deleted author)')} ({roles.get(b['role'], b['role'])})"
-            for b in sorted(bylines, key=lambda b: b["position"])
-        ),
-        "tags": ", ".join(str(t) for t in Tag.objects.filter(pk__in=data.get("tags", []))),
-        "reports": "; ".join(
-            str(r) for r in report_model.objects.filter(pk__in=data.get("reports", []))
-        ),
-        "body": body_as_text(data.get("body", "")),
-        "status": Status(data["status"]).label if data.get("status") in Status.values else "",
-        "published_at": (
-            f"{timezone.localtime(data['published_at']):%d %B %Y, %H:%M}"
-            if data.get("published_at")
-            else ""
-        ),
-        "hero_is_decorative": "Yes" if data.get("hero_is_decorative") else "No",
-    }
-    image = values.get("hero_image")
-    values["hero_image"] = image.name if isinstance(image, FieldFile) else (image or "")
-    return {label: str(values.get(name) or "") for name, label in STORY_FIELDS.items()}
-
-
-def body_as_text(html):
-    """Story HTML as plain text, one block per line, for a readable diff."""
-    blocks = re.sub(r"</(p|h2|h3|li|blockquote)>|<br\s*/?>", "\n", html or "")
-    return "\n".join(line.strip() for line in strip_tags(blocks).splitlines() if line.strip())
-
-
-def word_diff(old, new):
-    """Safe HTML marking words removed (<del>) and added (<ins>)."""
-    before, after = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
-    parts = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
-        if op in {"delete", "replace"}:
-            parts.append(("del", "".join(before[i1:i2])))
-        if op in {"insert", "replace"}:
-            parts.append(("ins", "".join(after[j1:j2])))
-        if op == "equal":
-            parts.append(("span", "".join(before[i1:i2])))
-    return format_html_join("", "<{0}>{1}</{0}>", parts)
+        problems = publishing.publish_problems(story, byline_count=len(credited))
+        raise_problems = [message for field, message in problems if field == "bylines"]
+        if raise_problems:
+            raise forms.ValidationError(raise_problems)

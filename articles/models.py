@@ -46,7 +46,7 @@ class Placement(models.TextChoices):
 
 
 # Kinds listed on the public corrections page; routine updates show only on their story.
-PUBLIC_CORRECTION_KINDS = [
+LISTED_CORRECTION_KINDS = [
     CorrectionKind.CORRECTION,
     CorrectionKind.CLARIFICATION,
     CorrectionKind.EDITORS_NOTE,
@@ -178,6 +178,12 @@ class Author(models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
+ALT_TEXT_NEEDED = (
+    "Describe the hero image for readers who cannot see it, or tick “Decorative image” if it "
+    "adds no information."
+)
+BYLINE_NEEDED = "A published story needs a byline: add at least one author before publishing."
+
 # Must stay the same expression as the GIN index of migration 0004, or the index goes unused.
 SEARCH_VECTOR = (
     SearchVector("headline", weight="A", config="english")
@@ -190,6 +196,10 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one definition of public: published, and its publish time has come."""
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        """Published, with a publish time still ahead: live at that time with no further write."""
+        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
 
     def search(self, query):
         """Stories matching a reader's query, best first: PostgreSQL full-text search with the
@@ -362,6 +372,14 @@ class Article(models.Model):
             self.published_at and self.published_at > timezone.now()
         )
 
+    def clean(self):
+        if self.needs_alt_text():
+            raise ValidationError({"hero_alt": ALT_TEXT_NEEDED})
+
+    def needs_alt_text(self):
+        """A hero image readers cannot see must be described, unless it is decorative."""
+        return bool(self.hero_image) and not self.hero_alt and not self.hero_is_decorative
+
     @property
     def display_status(self):
         """The admin's word for where the story is; "Scheduled" is derived, never stored."""
@@ -436,13 +454,15 @@ class CorrectionLocked(Exception):
 
 
 class CorrectionQuerySet(models.QuerySet):
-    def public(self):
-        """Corrections readers see on the corrections page: not routine updates, and only on
-        public stories."""
-        return self.filter(
-            kind__in=PUBLIC_CORRECTION_KINDS,
-            published_at__lte=timezone.now(),
-            article__in=Article.objects.published(),
+    def visible(self):
+        """What a story's page and its JSON-LD show: every entry whose time has come."""
+        return self.filter(published_at__lte=timezone.now())
+
+    def listed(self):
+        """What the corrections page, its feeds and the author pages count: visible entries of
+        the kinds that correct the record (not routine updates), on public stories."""
+        return self.visible().filter(
+            kind__in=LISTED_CORRECTION_KINDS, article__in=Article.objects.published()
         )
 
     def update(self, **kwargs):
@@ -484,6 +504,12 @@ class Correction(models.Model):
         blank=True,
         related_name="corrections_added",
     )
+    created_by_name = models.CharField(
+        max_length=150,
+        blank=True,
+        editable=False,
+        help_text="Who added it, kept when their staff account is deleted.",
+    )
     revision = models.ForeignKey(
         "reversion.Revision",
         on_delete=models.SET_NULL,
@@ -497,6 +523,7 @@ class Correction(models.Model):
 
     class Meta:
         ordering = ["published_at", "pk"]
+        permissions = [("amend_correction", "Can amend or remove a published correction")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=CorrectionKind.values), name="correction_kind_is_known"
@@ -520,6 +547,15 @@ class Correction(models.Model):
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#correction-{self.pk}"
 
+    @property
+    def added_by(self):
+        """Who added it, for the desk; a deleted account shows as a former staff member."""
+        if self.created_by is not None:
+            return self.created_by.get_full_name() or self.created_by.get_username()
+        if self.created_by_name:
+            return f"{self.created_by_name} (former staff member)"
+        return ""
+
     def delete(self, *args, **kwargs):
         if not getattr(self, "_unlocked", False):
             raise CorrectionLocked("Published corrections are append-only; they cannot be deleted.")
@@ -531,8 +567,8 @@ class Correction(models.Model):
         return Placement.TOP if kind in serious else Placement.FOOTNOTE
 
     @property
-    def is_public(self):
-        return self.kind in PUBLIC_CORRECTION_KINDS
+    def is_listed(self):
+        return self.kind in LISTED_CORRECTION_KINDS
 
     @contextlib.contextmanager
     def _override(self):
@@ -548,7 +584,7 @@ class Correction(models.Model):
 
     def amend(self, *, by, **changes):
         """An Administrator's change to a published correction (kept in its history)."""
-        if not is_administrator(by):
+        if not by.has_perm("articles.amend_correction"):
             raise CorrectionLocked("Only an Administrator can amend a published correction.")
         for field, value in changes.items():
             setattr(self, field, value)
@@ -559,7 +595,7 @@ class Correction(models.Model):
 
     def remove(self, *, by):
         """An Administrator's removal of a correction; its last version stays in the history."""
-        if not is_administrator(by):
+        if not by.has_perm("articles.amend_correction"):
             raise CorrectionLocked("Only an Administrator can remove a published correction.")
         with reversion.create_revision(), self._override():
             reversion.add_to_revision(self)

@@ -1,16 +1,31 @@
-"""Writes that more than one entry point makes: the admin, and commands such as ``load_demo``.
+"""Every write to a story, and the one list of reasons a story cannot go live.
 
-Publishing, corrections and update notes, and restoring an earlier version of a story. Each
-function is keyword-only and atomic, so every caller gets the same rules.
+The admin's save, its actions, the history's restore, commands and the demo all call these
+functions; none of them holds a copy of their rules:
+
+- a save raises the story's version (the lost-update check compares it) and records who made it;
+- a story going live for the first time gets ``first_published_at``, its publish time;
+- a story that was ever public keeps its old address as a redirect when its slug changes;
+- corrections and update notes are appended, never edited, and move the "Updated" stamp.
+
+Each function is keyword-only and atomic.
 """
 
 import reversion
 from django.db import transaction
-from django.db.models.fields.files import FieldFile
 from django.utils import timezone
-from reversion.models import Version
 
-from .models import Article, Byline, Correction, CorrectionKind, SlugRedirect, Status
+from . import history
+from .models import (
+    ALT_TEXT_NEEDED,
+    BYLINE_NEEDED,
+    Article,
+    Byline,
+    Correction,
+    CorrectionKind,
+    SlugRedirect,
+    Status,
+)
 
 # What a restore leaves alone: the story's place in the workflow, on the home page and in its
 # public timeline. Publishing, unpublishing and the lead stay deliberate acts, and "Updated"
@@ -23,16 +38,114 @@ KEPT_ON_RESTORE = {
     "first_published_at",
     "updated_at",
     "created_at",
-    "created_by",
+    "created_by_id",
     "modified_at",
-    "modified_by",
+    "modified_by_id",
     "version",
 }
 
 
-def latest_revision(article):
-    version = Version.objects.get_for_object(article).select_related("revision").first()
-    return version.revision if version else None
+def publish_problems(article, *, byline_count=None):
+    """Every reason the story cannot go live as it stands, as (field, message) pairs.
+
+    ``byline_count`` is the number of bylines the story will have (a form being saved knows it
+    before the database does); by default the stored bylines are counted.
+    """
+    if byline_count is None:
+        byline_count = article.bylines.count() if article.pk else 0
+    problems = []
+    if not byline_count:
+        problems.append(("bylines", BYLINE_NEEDED))
+    if article.needs_alt_text():
+        problems.append(("hero_alt", ALT_TEXT_NEEDED))
+    return problems
+
+
+@transaction.atomic
+def save_story(*, article, by=None):
+    """Save a story as the desk does: new version, who and when, first publication, and a
+    redirect from the old address if a story that was ever public changed its slug."""
+    adding = article.pk is None
+    stored = (
+        None
+        if adding
+        else Article.objects.filter(pk=article.pk).values("slug", "first_published_at").first()
+    )
+    if adding:
+        article.created_by = article.created_by or by
+    else:
+        article.version += 1
+    article.modified_by = by
+    if article.status == Status.PUBLISHED and not _went_live(article.first_published_at):
+        article.first_published_at = article.published_at  # never live yet: live at this time
+    article.save()
+    if stored and _went_live(stored["first_published_at"]):
+        _keep_old_slug(article, stored["slug"])
+    return article
+
+
+def _went_live(first_published_at):
+    """Was the story ever public? Only a first publication time that has come says so."""
+    return first_published_at is not None and first_published_at <= timezone.now()
+
+
+def _keep_old_slug(article, old_slug):
+    if old_slug and old_slug != article.slug:
+        SlugRedirect.objects.filter(old_slug=article.slug).delete()  # the story moved back
+        SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": article})
+
+
+@transaction.atomic
+def publish(*, article, by=None, at=None):
+    """Publish now, or at ``at`` (a time ahead schedules it). A story that has never been live
+    goes live now unless given a time; a live one keeps its publish time."""
+    article.status = Status.PUBLISHED
+    if at is not None:
+        article.published_at = at
+    elif article.published_at is None or not _went_live(article.first_published_at):
+        article.published_at = timezone.now()
+    return _save_with_revision(article, by, f"Status set to {article.display_status}")
+
+
+@transaction.atomic
+def unpublish(*, article, by=None):
+    """Take a story off the site; its address answers 404 until it is published again."""
+    article.status = Status.UNPUBLISHED
+    return _save_with_revision(article, by, "Status set to Unpublished")
+
+
+def _save_with_revision(article, by, comment):
+    with reversion.create_revision():
+        save_story(article=article, by=by)
+        reversion.set_user(by)
+        reversion.set_comment(comment)
+    return article
+
+
+@transaction.atomic
+def restore(*, article, version, by=None, note=""):
+    """Bring back an earlier version's content: every field, the bylines, tags and reports.
+
+    The workflow fields in KEPT_ON_RESTORE stay as they are. The restore is itself a new
+    revision, so it can be undone.
+    """
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    fields, tags, reports, bylines = history.version_content(version, article)
+    for field in Article._meta.concrete_fields:
+        if field.attname not in KEPT_ON_RESTORE and field.attname in fields:
+            setattr(article, field.attname, fields[field.attname])
+    with reversion.create_revision():
+        save_story(article=article, by=by)
+        article.tags.set(tags)
+        article.reports.set(reports)
+        article.bylines.all().delete()
+        Byline.objects.bulk_create(Byline(article=article, **byline) for byline in bylines)
+        reversion.add_to_revision(article)
+        reversion.set_user(by)
+        saved_at = timezone.localtime(version.revision.date_created)
+        restored = f"Restored the version of {saved_at:%d %b %Y, %H:%M}"
+        reversion.set_comment(f"{restored}. {note}".strip() if note else restored)
+    return article
 
 
 def _mark_updated(article, at):
@@ -42,27 +155,34 @@ def _mark_updated(article, at):
         article.save(update_fields=["updated_at"])
 
 
-@transaction.atomic
 def add_correction(
     *, article, kind, text, by=None, internal_note="", placement="", published_at=None
 ):
-    """Append a correction (or clarification, update, editor's note, retraction) to a story.
+    """Append a correction (or clarification, update, editor's note, retraction) to a story."""
+    correction = Correction(
+        article=article,
+        kind=kind,
+        text=text,
+        internal_note=internal_note,
+        placement=placement,
+        published_at=published_at or timezone.now(),
+    )
+    return append_correction(correction=correction, by=by)
+
+
+@transaction.atomic
+def append_correction(*, correction, by=None):
+    """Save a new correction, as the desk's forms make it, with who added it.
 
     It is linked to the story's latest revision, the version it corrects. Every kind shows on
     the story page, so on a live story each one moves the "Updated" stamp and dateModified.
     """
-    revision = latest_revision(article)
+    article = correction.article
+    correction.revision = history.latest_revision(article)
+    correction.created_by = by
+    correction.created_by_name = (by.get_full_name() or by.get_username()) if by else ""
     with reversion.create_revision():  # the correction's own history starts here
-        correction = Correction.objects.create(
-            article=article,
-            kind=kind,
-            text=text,
-            internal_note=internal_note,
-            placement=placement,
-            published_at=published_at or timezone.now(),
-            created_by=by,
-            revision=revision,
-        )
+        correction.save()
         reversion.set_user(by)
         reversion.set_comment(f"{correction.get_kind_display()} added")
     _mark_updated(article, correction.published_at)
@@ -78,88 +198,3 @@ def record_update_note(*, article, text, by=None, published_at=None):
         by=by,
         published_at=published_at,
     )
-
-
-@transaction.atomic
-def publish(*, article, by=None, at=None):
-    """Publish now, or at ``at`` (a future time schedules it).
-
-    The first publication also sets ``first_published_at``.
-    """
-    article.status = Status.PUBLISHED
-    article.published_at = at or article.published_at or timezone.now()
-    first = article.first_published_at
-    if first is None or first > timezone.now():  # never live yet: it goes live at this time
-        article.first_published_at = article.published_at
-    _save_workflow(article, by)
-    return article
-
-
-@transaction.atomic
-def unpublish(*, article, by=None):
-    """Take a story off the site; its address answers 404 until it is published again."""
-    article.status = Status.UNPUBLISHED
-    _save_workflow(article, by)
-    return article
-
-
-def _save_workflow(article, by):
-    article.modified_by = by
-    article.version += 1
-    with reversion.create_revision():
-        article.save()
-        reversion.set_user(by)
-        reversion.set_comment(f"Status set to {article.get_status_display()}")
-
-
-def keep_old_slug(*, article, old_slug):
-    """Answer a public story's former address with a redirect to its new one."""
-    if old_slug and old_slug != article.slug:
-        SlugRedirect.objects.filter(old_slug=article.slug).delete()  # the story moved back
-        SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": article})
-
-
-@transaction.atomic
-def restore_version(*, article, version, by=None, note=""):
-    """Bring back an earlier version's content: every field, the bylines, tags and reports.
-
-    The workflow fields in KEPT_ON_RESTORE stay as they are. The restore is itself a new
-    revision, so it can be undone.
-    """
-    article = Article.objects.select_for_update().get(pk=article.pk)
-    fields = version.field_dict
-    old_slug = article.slug
-    for field in Article._meta.concrete_fields:
-        if field.name in KEPT_ON_RESTORE or field.attname not in fields:
-            continue
-        value = fields[field.attname]
-        setattr(article, field.attname, value.name if isinstance(value, FieldFile) else value)
-    article.modified_by = by
-    article.version += 1
-    bylines = [
-        byline_version.field_dict
-        for byline_version in version.revision.version_set.get_for_model(Byline)
-    ]
-    with reversion.create_revision():
-        article.save()
-        article.tags.set(fields.get("tags", []))
-        article.reports.set(fields.get("reports", []))
-        article.bylines.all().delete()
-        Byline.objects.bulk_create(
-            Byline(
-                article=article,
-                author_id=byline["author_id"],
-                role=byline["role"],
-                position=byline["position"],
-            )
-            for byline in bylines
-            if byline["article_id"] == article.pk
-        )
-        if article.first_published_at is not None:
-            keep_old_slug(article=article, old_slug=old_slug)
-        reversion.add_to_revision(article)
-        reversion.set_user(by)
-        saved_at = timezone.localtime(version.revision.date_created)
-        restored = f"Restored the version of {saved_at:%d %b %Y, %H:%M}"
-        reversion.set_comment(f"{restored}. {note}".strip() if note else restored)
-    return article

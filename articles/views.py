@@ -3,66 +3,33 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.flatpages.models import FlatPage
-from django.core.cache import cache
-from django.core.paginator import InvalidPage, Paginator
 from django.db.models import F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
 from inspections.models import InspectionReport
+from newsroom.site import absolute, page_of, site_render
 
-from .caching import generation
 from .models import (
     Article,
     Author,
     Byline,
     Correction,
+    Placement,
     Section,
     SlugRedirect,
     Tag,
     sanitise_body,
 )
-from .templatetags.articles import absolute
 
-PER_PAGE = 20
 RELATED_COUNT = 4
 SEARCH_MAX_LENGTH = 200
 CORRECTIONS_POLICY_URL = "/about/corrections-policy/"
-NAV_CACHE_SECONDS = 24 * 60 * 60
-
-
-def nav_sections(content_generation=None):
-    """The sections in the navigation, cached under the content generation (so an edited
-    section shows at once), so that a page view does not pay a query for them. Kept for a day
-    whatever PAGE_CACHE_SECONDS says: a new generation makes a new key anyway."""
-    return cache.get_or_set(
-        f"site:nav-sections:{content_generation or generation()}",
-        lambda: [(s.name, s.get_absolute_url()) for s in Section.objects.all()],
-        NAV_CACHE_SECONDS,
-    )
-
-
-def page_of(request, queryset, per_page=PER_PAGE):
-    """One page of a list; a page number that is not a page is a plain 404, never a 500."""
-    try:
-        return Paginator(queryset, per_page).page(request.GET.get("page") or 1)
-    except InvalidPage as error:
-        raise Http404("No such page.") from error
-
-
-def site_render(request, template, context=None, status=None):
-    """Render a reader page; a later page of a list is its own canonical address. The
-    navigation comes from the context processor articles.context_processors.site."""
-    page = (context or {}).get("page")
-    base = {}
-    if page is not None and page.number > 1:
-        base["canonical_url"] = absolute(f"{request.path}?page={page.number}")
-    return render(request, template, base | (context or {}), status=status)
 
 
 def publisher_json_ld():
@@ -125,7 +92,7 @@ def author_detail(request, slug):
     context = {
         "author": author,
         "page": page_of(request, stories.for_listing()),
-        "correction_count": Correction.objects.public().filter(article__authors=author).count(),
+        "correction_count": Correction.objects.listed().filter(article__authors=author).count(),
     }
     return site_render(request, "articles/author_detail.html", context)
 
@@ -133,13 +100,12 @@ def author_detail(request, slug):
 def article_detail(request, slug):
     is_staff = request.user.is_staff
     articles = Article.objects.all() if is_staff else Article.objects.published()
-    now = timezone.now()
     article = (
         articles.select_related("section")
         .prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             "tags",
-            Prefetch("corrections", queryset=Correction.objects.filter(published_at__lte=now)),
+            Prefetch("corrections", queryset=Correction.objects.visible()),
             Prefetch("reports", queryset=InspectionReport.objects.for_panel()),
         )
         .filter(slug=slug)
@@ -164,8 +130,8 @@ def article_detail(request, slug):
         "article": article,
         "bylines": article.bylines.all(),
         "reports": article.reports.all(),
-        "top_corrections": [c for c in corrections if c.placement == "top"],
-        "footnote_corrections": [c for c in corrections if c.placement != "top"],
+        "top_corrections": [c for c in corrections if c.placement == Placement.TOP],
+        "footnote_corrections": [c for c in corrections if c.placement != Placement.TOP],
         "related": related,
         "hero": hero,
         "json_ld": news_article_json_ld(article, hero),
@@ -257,10 +223,10 @@ def news_article_json_ld(article, hero):
             "@type": "CorrectionComment",
             "text": correction.text,
             "datePublished": timezone.localtime(correction.published_at).isoformat(),
-            "url": absolute(f"{article.get_absolute_url()}#correction-{correction.pk}"),
+            "url": absolute(correction.get_absolute_url()),
         }
         for correction in article.corrections.all()
-        if correction.is_public
+        if correction.is_listed
     ]
     if corrections:
         data["correction"] = corrections
@@ -280,7 +246,7 @@ def search(request):
 
 def correction_list(request):
     corrections = (
-        Correction.objects.public()
+        Correction.objects.listed()
         .select_related("article__section")
         .order_by("-published_at", "-pk")
     )

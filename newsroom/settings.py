@@ -1,6 +1,7 @@
 """Settings for newsroom: one module, read from the environment (see .env.example)."""
 
 import sys
+import tempfile
 from pathlib import Path
 
 import environ
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "imagekit",
     "csp",
     "axes",
+    "newsroom",
     "inspections",
     "articles",
 ]
@@ -57,7 +59,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
-    "articles.caching.AnonymousPageCacheMiddleware",
+    "newsroom.caching.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -74,7 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "newsroom.site.context",
             ],
         },
     },
@@ -98,9 +100,17 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
-# Anonymous reader pages are cached whole for this long; every write bumps a generation number
-# that is part of each key, so a change is visible at once (see articles/caching.py).
+# The default cache must be shared by every process of the site: the page cache's content
+# generation lives there (newsroom/caching.py). Redis in production; by default a directory of
+# files, which every worker on one machine shares. Each test run gets a directory of its own.
+CACHE_DIR = env("CACHE_DIR", default=None) or (
+    tempfile.mkdtemp(prefix="newsroom-test-cache-") if TESTING else str(BASE_DIR / ".cache")
+)
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{CACHE_DIR}")}
+if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 10_000)
+# Anonymous reader pages are cached whole for this long; every committed write moves a content
+# generation that is part of each key, so a change is visible at once.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 AUTH_PASSWORD_VALIDATORS = [

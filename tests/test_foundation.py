@@ -76,22 +76,25 @@ def test_database_url_and_cache_url_are_honoured(code, expected):
     assert result.stdout.strip().splitlines()[-1] == expected, result.stderr
 
 
-def test_defaults_are_sqlite_in_the_project_and_local_memory_cache():
+def test_defaults_are_sqlite_and_a_cache_every_process_shares_in_the_project():
     result = run_manage(
         "shell",
         "-c",
         "from django.conf import settings; d = settings.DATABASES['default']; "
-        "print(d['ENGINE'], d['NAME'], d['OPTIONS']['transaction_mode'], "
-        "settings.CACHES['default']['BACKEND'])",
+        "c = settings.CACHES['default']; "
+        "print(d['ENGINE'], d['NAME'], d['OPTIONS']['transaction_mode'], c['BACKEND'], "
+        "c['LOCATION'])",
         DEBUG="1",
         DATABASE_URL=None,
         CACHE_URL=None,
     )
-    engine, name, mode, cache = result.stdout.split()[-4:]
+    engine, name, mode, cache, location = result.stdout.split()[-5:]
     assert engine == "django.db.backends.sqlite3"
     assert name == str(ROOT / "db.sqlite3")
     assert mode == "IMMEDIATE"
-    assert cache == "django.core.cache.backends.locmem.LocMemCache"
+    # Files on disk, not per-process memory: every worker sees the same content generation.
+    assert cache == "django.core.cache.backends.filebased.FileBasedCache"
+    assert location.rstrip("/") == str(ROOT / ".cache")
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only")

@@ -6,18 +6,16 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.caching import generation
 from articles.models import Author, Byline, CorrectionKind, Section, Tag
-from articles.views import nav_sections
-
-from .site_fixtures import *  # noqa: F403 (fixtures)
+from newsroom.caching import generation
+from newsroom.site import nav_sections
 
 STORY_BUDGET = 8
 
 
 def count_queries(client, url):
     # No cached pages, but what a busy site keeps warm: the content generation and next
-    # publication time (articles.caching), the navigation, and the sites framework's Site.
+    # publication time (newsroom.caching), the navigation, and the sites framework's Site.
     cache.clear()
     generation()
     nav_sections()

@@ -9,6 +9,8 @@ from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from newsroom import site
+
 register = template.Library()
 
 # As django.utils.html.json_script: text an editor types (say "</script>") cannot end the block.
@@ -20,11 +22,7 @@ def publisher_name():
     return settings.PUBLISHER_NAME
 
 
-@register.filter
-def absolute(url):
-    """An absolute address on the public site, from settings.SITE_URL."""
-    url = str(url or "")
-    return url if "://" in url else f"{settings.SITE_URL}/{url.lstrip('/')}"
+register.filter("absolute", site.absolute)
 
 
 @register.filter

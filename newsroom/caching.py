@@ -1,0 +1,163 @@
+"""Whole-page caching of anonymous reader pages that never outlives a commit.
+
+Every cache key includes the content generation, a token kept in the default cache, which every
+process of the site shares (Redis in production; a directory of files by default, never
+per-process memory). Any write to a table readers see, whoever makes it (the admin, a command,
+a bulk update, raw SQL through Django's connection), gives the generation a new value once
+its transaction has committed, so:
+
+- a reader who arrives while the write's transaction is open renders the old content, but
+  stores it under the old generation, which the commit retires;
+- a transaction moves the generation once, however many rows it writes; a rolled-back one
+  does not move it at all.
+
+A scheduled story needs no write to go live, so the time of the next scheduled publication is
+kept beside the generation, and passing it moves the generation too.
+
+Staff, and anyone else with a session cookie, bypass the cache entirely: previews of drafts are
+never stored, and no page with a CSRF token or a cookie of its own is stored either.
+"""
+
+import hashlib
+import re
+import secrets
+import time
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.signals import connection_created
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+GENERATION_KEY = "content-generation"
+NEXT_PUBLICATION_KEY = "content-next-publication"
+NO_SCHEDULED_STORY = "none"
+# Writes to these tables change what readers see, directly or on another page.
+CONTENT_WRITE = re.compile(
+    r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?'
+    r"(?:articles_|inspections_|django_flatpage)",
+    re.IGNORECASE,
+)
+
+
+def new_generation():
+    """A value no earlier generation had: time-ordered, with a random tail for ties."""
+    return f"{time.time_ns():x}{secrets.token_hex(3)}"
+
+
+def generation():
+    """The current content generation (a string), moving it first if a scheduled story's
+    publish time has passed since it was set."""
+    values = cache.get_many([GENERATION_KEY, NEXT_PUBLICATION_KEY])
+    current = values.get(GENERATION_KEY)
+    if current is None:
+        # A cold or flushed cache: a fresh value, so no key of an older generation is reused.
+        cache.add(GENERATION_KEY, new_generation(), timeout=None)
+        current = cache.get(GENERATION_KEY)
+    next_publication = values.get(NEXT_PUBLICATION_KEY)
+    if next_publication is None:
+        next_publication = _next_scheduled_publication()
+        cache.set(NEXT_PUBLICATION_KEY, next_publication, timeout=None)
+    if next_publication != NO_SCHEDULED_STORY and timezone.now().timestamp() >= next_publication:
+        bump_generation()
+        return generation()
+    return current
+
+
+def bump_generation():
+    """Make every cached page stale: one write of a new value, one delete."""
+    cache.set(GENERATION_KEY, new_generation(), timeout=None)
+    cache.delete(NEXT_PUBLICATION_KEY)
+
+
+def content_changed(using=DEFAULT_DB_ALIAS):
+    """Move the generation when the current transaction commits (at once, outside one).
+
+    Called for every content write; registers at most one callback per transaction.
+    """
+    connection = connections[using]
+    if connection.in_atomic_block and any(
+        callback is bump_generation for _, callback, _ in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(bump_generation, using=using, robust=True)
+
+
+def _watch_content_writes(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if sql[:1] not in ("S", "s") and CONTENT_WRITE.match(sql):
+        content_changed(context["connection"].alias)
+    return result
+
+
+def _install_write_watch(sender, connection, **kwargs):
+    if _watch_content_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch_content_writes)
+
+
+def watch_content_writes():
+    """Called once at start-up (NewsroomConfig.ready): every database connection, in every
+    process and thread, reports its content writes."""
+    connection_created.connect(_install_write_watch, dispatch_uid="newsroom-content-writes")
+    for connection in connections.all(initialized_only=True):
+        _install_write_watch(None, connection)
+
+
+def _next_scheduled_publication():
+    article_model = apps.get_model("articles", "Article")
+    upcoming = (
+        article_model.objects.scheduled()
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return upcoming.timestamp() if upcoming else NO_SCHEDULED_STORY
+
+
+def _cacheable_request(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith("/admin/")
+    )
+
+
+def _cacheable_response(response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-cache" not in cache_control
+        and "no-store" not in cache_control
+        and "Cookie" not in response.get("Vary", "")
+    )
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve anonymous GETs of reader pages from the cache (see the module docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.PAGE_CACHE_SECONDS <= 0 or not _cacheable_request(request):
+            return self.get_response(request)
+        request.content_generation = generation()
+        address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode())
+        key = f"page:{request.content_generation}:{address.hexdigest()}"
+        cached = cache.get(key)
+        if cached is not None:
+            cached["X-Page-Cache"] = "hit"
+            return cached
+        response = self.get_response(request)
+        if _cacheable_response(response):
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            patch_vary_headers(response, ["Cookie"])
+            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            response["X-Page-Cache"] = "miss"
+        return response

@@ -1,0 +1,62 @@
+"""Pieces of the reader site that both apps use: absolute addresses, paging, the navigation.
+
+This module sits in the project package so that ``articles`` and ``inspections`` can both use
+it without either importing the other. It knows no model of either app by import: the
+navigation's sections are looked up by name, lazily.
+"""
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from . import caching
+
+PER_PAGE = 20
+NAV_CACHE_SECONDS = 24 * 60 * 60
+
+
+def absolute(url):
+    """An absolute address on the public site, from settings.SITE_URL."""
+    url = str(url or "")
+    return url if "://" in url else f"{settings.SITE_URL}/{url.lstrip('/')}"
+
+
+def page_of(request, queryset, per_page=PER_PAGE):
+    """One page of a list; a page number that is not a page is a plain 404, never a 500."""
+    try:
+        return Paginator(queryset, per_page).page(request.GET.get("page") or 1)
+    except InvalidPage as error:
+        raise Http404("No such page.") from error
+
+
+def site_render(request, template, context=None, status=None):
+    """Render a reader page; a later page of a list is its own canonical address."""
+    page = (context or {}).get("page")
+    base = {}
+    if page is not None and page.number > 1:
+        base["canonical_url"] = absolute(f"{request.path}?page={page.number}")
+    return render(request, template, base | (context or {}), status=status)
+
+
+def nav_sections(content_generation=None):
+    """The sections in the navigation, cached under the content generation (so an edited
+    section shows at once), so that a page view does not pay a query for them. Kept for a day
+    whatever PAGE_CACHE_SECONDS says: a new generation makes a new key anyway."""
+    section_model = apps.get_model("articles", "Section")
+    return cache.get_or_set(
+        f"site:nav-sections:{content_generation or caching.generation()}",
+        lambda: [(s.name, s.get_absolute_url()) for s in section_model.objects.all()],
+        NAV_CACHE_SECONDS,
+    )
+
+
+def context(request):
+    """What base.html needs on every page: navigation and canonical address, worked out only
+    if a template uses them. The page cache has already read the generation for this request."""
+    return {
+        "sections": lambda: nav_sections(getattr(request, "content_generation", None)),
+        "canonical_url": lambda: absolute(request.path),
+    }
