@@ -6,19 +6,14 @@ removed; new ones are added today. Every row is checked first, and nothing is wr
 all rows are good.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
+from . import gradecsv
 from .models import GradedArea
 
-REQUIRED_COLUMNS = ("area", "grade")
-# The CSV download's extra columns are read and ignored, so a downloaded file imports as it is.
-EXPORT_COLUMNS = ("position", "added_on", "previous_grade", "movement")
-COLUMNS = (*REQUIRED_COLUMNS, "finding", *EXPORT_COLUMNS)
 AREA_MAX_LENGTH = GradedArea._meta.get_field("name").max_length
 PROGRESS_EVERY = 100
 
@@ -76,26 +71,10 @@ def import_graded_areas(*, report, file, progress=None):
 
 def _read_rows(file, report, progress):
     """Parse and check every row; return them, or raise ImportFailed with every error."""
-    text = file.decode("utf-8-sig") if isinstance(file, bytes) else file
-    if hasattr(text, "read"):
-        text = text.read()
-        text = text.decode("utf-8-sig") if isinstance(text, bytes) else text
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = [column.strip().lower() for column in next(reader, [])]
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    unknown = [column for column in header if column not in COLUMNS]
-    if missing or unknown:
-        problems = []
-        if missing:
-            problems.append(f"missing {', '.join(missing)}")
-        if unknown:
-            problems.append(f"unknown {', '.join(unknown)}")
-        raise ImportFailed(
-            [
-                f"Line 1: the header row must name the columns area, grade and (optionally) "
-                f"finding; {'; '.join(problems)}."
-            ]
-        )
+    try:
+        lines = gradecsv.read(file)
+    except gradecsv.BadHeader as error:
+        raise ImportFailed([str(error)]) from None
 
     grades = {}
     for grade in report.framework.scale.grades.all():
@@ -103,14 +82,13 @@ def _read_rows(file, report, progress):
         grades[grade.slug.lower()] = grade
     labels = ", ".join(grade.label for grade in report.framework.scale.grades.all())
 
-    lines = [(reader.line_num, values) for values in reader if any(v.strip() for v in values)]
     total = len(lines)
     errors, rows, seen = [], [], {}
-    for done, (line, values) in enumerate(lines, start=1):
-        if len(values) > len(header):
-            errors.append(f"Line {line}: {len(values)} values; the header has {len(header)}.")
+    for done, entry in enumerate(lines, start=1):
+        if entry.problem:
+            errors.append(entry.problem)
             continue
-        row = dict(zip(header, (_cell(value) for value in values), strict=False))
+        line, row = entry.line, entry.values
         area, grade_text = row.get("area", ""), row.get("grade", "")
         if not area:
             errors.append(f"Line {line}: the area is empty.")
@@ -136,11 +114,3 @@ def _read_rows(file, report, progress):
     if errors:
         raise ImportFailed(errors)
     return rows
-
-
-def _cell(value):
-    """A cell's text, without the apostrophe our CSV download puts before formula-like text."""
-    value = value.strip()
-    if value[:2] in {"'=", "'+", "'-", "'@"}:
-        return value[1:]
-    return value

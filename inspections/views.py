@@ -1,15 +1,11 @@
-import csv
-
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
+from . import gradecsv
 from .models import InspectionReport, Inspectorate, Organisation
 from .panel import grade_history, panel_data
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CSV_COLUMNS = ["position", "area", "grade", "finding", "added_on", "previous_grade", "movement"]
 
 
 def report_list(request):
@@ -30,21 +26,8 @@ def report_csv(request, slug):
     report = get_object_or_404(InspectionReport.objects.for_panel(), slug=slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{report.slug}-grades.csv"'
-    writer = csv.DictWriter(response, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
-    writer.writerows(
-        {column: spreadsheet_safe(value) for column, value in row.items()}
-        for row in panel_data(report)["areas"]
-    )
+    gradecsv.write(response, panel_data(report)["areas"])
     return response
-
-
-def spreadsheet_safe(value):
-    """Stop a spreadsheet reading a cell as a formula (CSV injection): a leading = + - @ or
-    control character gets a leading apostrophe, which the CSV import strips again."""
-    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
-        return f"'{value}"
-    return value
 
 
 def report_json(request, slug):

@@ -22,7 +22,8 @@ class Command(BaseCommand):
         except InspectionReport.DoesNotExist:
             raise CommandError(f"No report has the slug “{report}”.") from None
         try:
-            text = file.read_text(encoding="utf-8-sig")
+            # Not read_text(): it would turn a carriage return inside a quoted cell into "\n".
+            text = file.read_bytes().decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"Cannot read {file}: {error}") from None
 
