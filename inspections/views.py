@@ -1,17 +1,20 @@
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+
+from newsroom.site import page_of, site_render
 
 from . import gradecsv
 from .models import InspectionReport, Inspectorate, Organisation
 from .panel import grade_history, panel_data
 
+PER_PAGE = 50  # rows of a table: denser than a list of stories
+
 
 def report_list(request):
     reports = InspectionReport.objects.select_related("organisation", "framework__inspectorate")
-    page = Paginator(reports, 50).get_page(request.GET.get("page"))
-    return render(request, "inspections/report_list.html", {"reports": page, "page": page})
+    page = page_of(request, reports, PER_PAGE)
+    return site_render(request, "inspections/report_list.html", {"page": page})
 
 
 def report_detail(request, slug):
@@ -37,8 +40,10 @@ def report_json(request, slug):
 
 
 def organisation_list(request):
-    organisations = Organisation.objects.annotate(report_count=Count("reports"))
-    return render(request, "inspections/organisation_list.html", {"organisations": organisations})
+    # An aggregate drops Meta.ordering, so the order is given again.
+    organisations = Organisation.objects.annotate(report_count=Count("reports")).order_by("name")
+    page = page_of(request, organisations, PER_PAGE)
+    return site_render(request, "inspections/organisation_list.html", {"page": page})
 
 
 def organisation_detail(request, slug):
@@ -53,7 +58,9 @@ def organisation_detail(request, slug):
 
 
 def inspectorate_list(request):
-    inspectorates = Inspectorate.objects.annotate(framework_count=Count("frameworks"))
+    inspectorates = Inspectorate.objects.annotate(framework_count=Count("frameworks")).order_by(
+        "short_name"
+    )
     return render(request, "inspections/inspectorate_list.html", {"inspectorates": inspectorates})
 
 
@@ -65,6 +72,6 @@ def inspectorate_detail(request, slug):
     context = {
         "inspectorate": inspectorate,
         "frameworks": inspectorate.frameworks.select_related("scale"),
-        "reports": reports,
+        "page": page_of(request, reports, PER_PAGE),
     }
-    return render(request, "inspections/inspectorate_detail.html", context)
+    return site_render(request, "inspections/inspectorate_detail.html", context)

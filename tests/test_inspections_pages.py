@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.template.loader import render_to_string
@@ -13,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from lxml import html as lxml_html
 
-from inspections.models import InspectionReport
+from inspections.models import InspectionReport, Organisation
+from inspections.views import PER_PAGE
 
 pytest_plugins = ["tests.inspections_fixtures"]
 
@@ -328,3 +330,53 @@ def test_csv_download_defuses_spreadsheet_formulas_and_imports_back(client, peel
     )
     import_graded_areas(report=peel_report, file=upload)
     assert peel_report.graded_areas.get(position=1).finding == area.finding
+
+
+# Paging: inspection lists page like story lists.
+
+LISTS = ["inspections:report_list", "inspections:organisation_list", "inspections:inspectorate"]
+
+
+def list_url(name):
+    return reverse(name, args=["hmicfrs"] if name == "inspections:inspectorate" else [])
+
+
+@pytest.fixture
+def long_lists(make_report, hmicfrs):
+    """One more report and organisation than a page holds."""
+    Organisation.objects.bulk_create(
+        Organisation(name=f"Force {number:02}", slug=f"force-{number}")
+        for number in range(PER_PAGE + 1)
+    )
+    for _ in range(PER_PAGE + 1):
+        make_report(areas=0)
+
+
+@pytest.mark.parametrize("name", LISTS)
+@pytest.mark.parametrize("number", ["999", "abc", "0"])
+def test_a_page_number_that_is_not_a_page_is_not_found(client, hmicfrs, name, number):
+    assert client.get(f"{list_url(name)}?page={number}").status_code == 404
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_lists_stay_one_page_long_and_later_pages_have_their_own_address(client, long_lists, name):
+    url = list_url(name)
+    first, second = client.get(url), client.get(f"{url}?page=2")
+    assert (first.status_code, second.status_code) == (200, 200)
+    first, second = first.content.decode(), second.content.decode()
+    assert first.count('<th scope="row">') == PER_PAGE
+    assert 0 < second.count('<th scope="row">') <= PER_PAGE
+    assert f'<link rel="canonical" href="{settings.SITE_URL}{url}">' in first
+    assert f'<link rel="canonical" href="{settings.SITE_URL}{url}?page=2">' in second
+    assert 'rel="next" href="?page=2"' in first
+    assert 'rel="prev" href="?page=1"' in second
+
+
+def test_organisations_are_listed_by_name(client, db):
+    # Made, and slugged, in the opposite order to their names.
+    Organisation.objects.create(name="Wiltshire Police", slug="a-wiltshire")
+    Organisation.objects.create(name="Avon and Somerset Police", slug="b-avon")
+    response = client.get(reverse("inspections:organisation_list"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.index("Avon and Somerset Police") < page.index("Wiltshire Police")
