@@ -7,14 +7,13 @@ from django.db.models import F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.templatetags.static import static
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
 from inspections.models import InspectionReport
-from newsroom.site import absolute, page_of, site_render
+from newsroom.site import page_of, site_render
 
+from . import jsonld
 from .models import (
     Article,
     Author,
@@ -29,27 +28,11 @@ from .models import (
 
 RELATED_COUNT = 4
 SEARCH_MAX_LENGTH = 200
-CORRECTIONS_POLICY_URL = "/about/corrections-policy/"
-
-
-def publisher_json_ld():
-    return {
-        "@type": "NewsMediaOrganization",
-        "name": settings.PUBLISHER_NAME,
-        "url": absolute("/"),
-        "logo": {
-            "@type": "ImageObject",
-            "url": absolute(static("img/logo.png")),
-            "width": 600,
-            "height": 60,
-        },
-        "correctionsPolicy": absolute(CORRECTIONS_POLICY_URL),
-    }
 
 
 def home(request):
     page = page_of(request, Article.objects.published().for_listing())
-    context = {"page": page, "json_ld": {"@context": "https://schema.org", **publisher_json_ld()}}
+    context = {"page": page, "json_ld": jsonld.publisher_page()}
     if page.number == 1:
         stories = list(page)
         pinned = Article.objects.published().filter(is_lead=True).for_listing().first()
@@ -134,7 +117,7 @@ def article_detail(request, slug):
         "footnote_corrections": [c for c in corrections if c.placement != Placement.TOP],
         "related": related,
         "hero": hero,
-        "json_ld": news_article_json_ld(article, hero),
+        "json_ld": jsonld.news_article(article, hero),
     }
     response = site_render(request, "articles/article_detail.html", context)
     if not article.is_published():
@@ -161,76 +144,6 @@ def hero_image(article):
         }
     except (OSError, ValueError):
         return None
-
-
-def news_article_json_ld(article, hero):
-    """schema.org NewsArticle for a story, built from what the view has already fetched."""
-    data = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": article.headline,
-        "description": article.seo_description or article.standfirst,
-        "url": absolute(article.get_absolute_url()),
-        "mainEntityOfPage": absolute(article.get_absolute_url()),
-        "inLanguage": "en-GB",
-        "isAccessibleForFree": True,
-        "articleSection": article.section.name,
-        "author": [
-            {
-                "@type": "Person",
-                "name": byline.author.name,
-                "url": absolute(byline.author.get_absolute_url()),
-                **({"jobTitle": byline.author.job_title} if byline.author.job_title else {}),
-            }
-            for byline in article.bylines.all()
-        ],
-        "publisher": publisher_json_ld(),
-    }
-    if article.published_at:
-        data["datePublished"] = timezone.localtime(article.published_at).isoformat()
-        data["dateModified"] = timezone.localtime(article.modified_for_readers).isoformat()
-    if hero:
-        data["image"] = [absolute(hero["large"])]
-    keywords = [tag.name for tag in article.tags.all()]
-    if keywords:
-        data["keywords"] = keywords
-    about = []
-    for report in article.reports.all():
-        about.append(
-            {
-                "@type": "Organization",
-                "name": report.organisation.name,
-                "url": absolute(report.organisation.get_absolute_url()),
-            }
-        )
-        about.append(
-            {
-                "@type": "Report",
-                "name": report.title,
-                "url": absolute(report.get_absolute_url()),
-                "datePublished": report.published_on.isoformat(),
-                "publisher": {
-                    "@type": "GovernmentOrganization",
-                    "name": report.framework.inspectorate.name,
-                },
-                **({"sameAs": report.url} if report.url else {}),
-            }
-        )
-    if about:
-        data["about"] = about
-    corrections = [
-        {
-            "@type": "CorrectionComment",
-            "text": correction.text,
-            "datePublished": timezone.localtime(correction.published_at).isoformat(),
-            "url": absolute(correction.get_absolute_url()),
-        }
-        for correction in article.corrections.all()
-        if correction.is_listed
-    ]
-    if corrections:
-        data["correction"] = corrections
-    return data
 
 
 def search(request):

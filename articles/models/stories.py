@@ -1,21 +1,16 @@
-"""What the newsroom publishes: stories, the people who write them, and corrections."""
+"""Stories, the people who write them, and where they are filed."""
 
-import contextlib
-import re
-import uuid
-from pathlib import Path
-
-import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django_prose_editor.fields import ProseEditorField
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFit
+
+from .fields import ProseBodyField, image_upload_to, validate_image_size
 
 
 class Status(models.TextChoices):
@@ -30,83 +25,6 @@ class BylineRole(models.TextChoices):
     PHOTOGRAPHY = "photography", "Photography"
     DATA = "data", "Data"
     ADDITIONAL_REPORTING = "additional_reporting", "Additional reporting"
-
-
-class CorrectionKind(models.TextChoices):
-    CORRECTION = "correction", "Correction"
-    CLARIFICATION = "clarification", "Clarification"
-    UPDATE = "update", "Update"
-    EDITORS_NOTE = "editors_note", "Editor’s note"
-    RETRACTION = "retraction", "Retraction"
-
-
-class Placement(models.TextChoices):
-    TOP = "top", "Top of the story"
-    FOOTNOTE = "footnote", "Footnote"
-
-
-# Kinds listed on the public corrections page; routine updates show only on their story.
-LISTED_CORRECTION_KINDS = [
-    CorrectionKind.CORRECTION,
-    CorrectionKind.CLARIFICATION,
-    CorrectionKind.EDITORS_NOTE,
-    CorrectionKind.RETRACTION,
-]
-
-
-def image_upload_to(instance, filename):
-    """Uploads get a server-generated name; only the (validated) extension is kept."""
-    suffix = Path(filename).suffix.lower()[:5]
-    folder = type(instance).__name__.lower()
-    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
-
-
-def validate_image_size(image):
-    limit = settings.IMAGE_UPLOAD_MAX_BYTES
-    if image and image.size > limit:
-        raise ValidationError(
-            f"This image is {image.size / 1_048_576:.1f} MB; "
-            f"the limit is {limit / 1_048_576:.0f} MB."
-        )
-
-
-# C0 control characters other than tab, newline and carriage return have no place in a story.
-# Written as entities (java&#1;script:) they survive the allow-list as a "relative" link that
-# becomes javascript: once a lax client drops them; so they go, and the result is checked again.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def sanitise_body(html):
-    """Strip everything from story HTML but what the editor allows (settings.PROSE_EXTENSIONS)."""
-    sanitise = ProseBodyField.sanitizer()
-    clean = sanitise(CONTROL_CHARACTERS.sub("", html or ""))
-    while CONTROL_CHARACTERS.search(clean):
-        clean = sanitise(CONTROL_CHARACTERS.sub("", clean))
-    return clean
-
-
-class ProseBodyField(ProseEditorField):
-    """Rich text sanitised with an allow-list on every save, whatever wrote it."""
-
-    _sanitizer = None
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("extensions", settings.PROSE_EXTENSIONS)
-        kwargs.setdefault("sanitize", True)
-        super().__init__(*args, **kwargs)
-
-    @classmethod
-    def sanitizer(cls):
-        from django_prose_editor.fields import create_sanitizer
-
-        if cls._sanitizer is None:
-            cls._sanitizer = create_sanitizer(settings.PROSE_EXTENSIONS)
-        return cls._sanitizer
-
-    def pre_save(self, model_instance, add):
-        clean = sanitise_body(getattr(model_instance, self.attname))
-        setattr(model_instance, self.attname, clean)
-        return clean
 
 
 class Section(models.Model):
@@ -449,180 +367,9 @@ class SlugRedirect(models.Model):
         return f"{self.old_slug} → {self.article.slug}"
 
 
-class CorrectionLocked(Exception):
-    """Raised on any attempt to change or remove a published correction without an override."""
-
-
-class CorrectionQuerySet(models.QuerySet):
-    def visible(self):
-        """What a story's page and its JSON-LD show: every entry whose time has come."""
-        return self.filter(published_at__lte=timezone.now())
-
-    def listed(self):
-        """What the corrections page, its feeds and the author pages count: visible entries of
-        the kinds that correct the record (not routine updates), on public stories."""
-        return self.visible().filter(
-            kind__in=LISTED_CORRECTION_KINDS, article__in=Article.objects.published()
-        )
-
-    def update(self, **kwargs):
-        raise CorrectionLocked("Published corrections are append-only; they cannot be updated.")
-
-    def delete(self):
-        raise CorrectionLocked("Published corrections are append-only; they cannot be deleted.")
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise CorrectionLocked("Published corrections are append-only; they cannot be updated.")
-
-
-class Correction(models.Model):
-    """A correction, clarification, update, editor's note or retraction added to a story.
-
-    Append-only: once saved, only an Administrator can amend or remove one, through
-    ``amend()``/``remove()``; database triggers refuse every other change (migration 0002).
-    """
-
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="corrections")
-    kind = models.CharField(
-        max_length=20, choices=CorrectionKind, default=CorrectionKind.CORRECTION
-    )
-    text = models.TextField(help_text="What readers see: what was wrong and what is right.")
-    internal_note = models.TextField(
-        blank=True, help_text="For the desk only: what was wrong and who reported it."
-    )
-    placement = models.CharField(
-        max_length=10,
-        choices=Placement,
-        blank=True,
-        help_text="Leave empty for the usual place: top for retractions, a footnote otherwise.",
-    )
-    published_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="corrections_added",
-    )
-    created_by_name = models.CharField(
-        max_length=150,
-        blank=True,
-        editable=False,
-        help_text="Who added it, kept when their staff account is deleted.",
-    )
-    revision = models.ForeignKey(
-        "reversion.Revision",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="The story revision this correction came with.",
-    )
-
-    objects = CorrectionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["published_at", "pk"]
-        permissions = [("amend_correction", "Can amend or remove a published correction")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=CorrectionKind.values), name="correction_kind_is_known"
-            ),
-            models.CheckConstraint(
-                condition=Q(placement__in=[*Placement.values, ""]),
-                name="correction_placement_is_known",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} to “{self.article}” ({self.published_at:%d %b %Y})"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding and not getattr(self, "_unlocked", False):
-            raise CorrectionLocked("Published corrections are append-only; they cannot be edited.")
-        if not self.placement:
-            self.placement = self.default_placement(self.kind)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#correction-{self.pk}"
-
-    @property
-    def added_by(self):
-        """Who added it, for the desk; a deleted account shows as a former staff member."""
-        if self.created_by is not None:
-            return self.created_by.get_full_name() or self.created_by.get_username()
-        if self.created_by_name:
-            return f"{self.created_by_name} (former staff member)"
-        return ""
-
-    def delete(self, *args, **kwargs):
-        if not getattr(self, "_unlocked", False):
-            raise CorrectionLocked("Published corrections are append-only; they cannot be deleted.")
-        return super().delete(*args, **kwargs)
-
-    @staticmethod
-    def default_placement(kind):
-        serious = {CorrectionKind.RETRACTION, CorrectionKind.EDITORS_NOTE}
-        return Placement.TOP if kind in serious else Placement.FOOTNOTE
-
-    @property
-    def is_listed(self):
-        return self.kind in LISTED_CORRECTION_KINDS
-
-    @contextlib.contextmanager
-    def _override(self):
-        """Open the database trigger for this one row, inside one transaction."""
-        with transaction.atomic():
-            CorrectionUnlock.objects.create(correction_id=self.pk)
-            self._unlocked = True
-            try:
-                yield
-            finally:
-                self._unlocked = False
-                CorrectionUnlock.objects.filter(correction_id=self.pk).delete()
-
-    def amend(self, *, by, **changes):
-        """An Administrator's change to a published correction (kept in its history)."""
-        if not by.has_perm("articles.amend_correction"):
-            raise CorrectionLocked("Only an Administrator can amend a published correction.")
-        for field, value in changes.items():
-            setattr(self, field, value)
-        with reversion.create_revision(), self._override():
-            self.save()
-            reversion.set_user(by)
-            reversion.set_comment(f"Amended by an Administrator: {', '.join(changes) or 'resaved'}")
-
-    def remove(self, *, by):
-        """An Administrator's removal of a correction; its last version stays in the history."""
-        if not by.has_perm("articles.amend_correction"):
-            raise CorrectionLocked("Only an Administrator can remove a published correction.")
-        with reversion.create_revision(), self._override():
-            reversion.add_to_revision(self)
-            reversion.set_user(by)
-            reversion.set_comment("Removed by an Administrator")
-            self.delete()
-
-
-class CorrectionUnlock(models.Model):
-    """A row here lets one correction past the append-only trigger, inside one transaction."""
-
-    correction_id = models.BigIntegerField(primary_key=True)
-
-    def __str__(self):
-        return f"Unlock for correction {self.correction_id}"
-
-
 def is_administrator(user):
     return bool(
         user
         and user.is_active
         and (user.is_superuser or user.groups.filter(name="Administrator").exists())
     )
-
-
-# History: a story's revision holds its bylines (followed) and its tags and reports (many-to-many
-# fields serialised with it); corrections keep their own history of any Administrator's change.
-reversion.register(Byline)
-reversion.register(Article, follow=["bylines"])
-reversion.register(Correction)

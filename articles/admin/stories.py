@@ -1,46 +1,25 @@
-"""The newsroom's CMS: the desk for stories, people, sections, tags and corrections.
+"""The desk's story pages: the list, the change form, its inlines and actions.
 
 Roles are enforced here and in ``forms.py``, on the server: ``has_*_permission`` per story,
-the form's allowed fields and statuses, and permissions on the actions.
-
-History is django-reversion's ``VersionAdmin`` (the revision is made around every admin save,
-with the user and a note). Comparing and restoring are written here rather than taken from
-django-reversion-compare: a short difflib view knows the story's own fields (byline, tags,
-reports, body as text), renders in our CSP-safe templates, and keeps one dependency fewer to
-keep in step with Django and reversion. Reversion's own "revert" form is turned off, because a
-reverted copy would carry an old version stamp past the lost-update check; ``publishing.restore``
-does the same job as a new, deliberate revision.
+the form's allowed fields and statuses, and permissions on the actions. Every write goes
+through ``articles.publishing``.
 """
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.models import Group, User
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone
-from django.views.decorators.http import require_POST
 from js_asset import Media
 from reversion import set_comment
 from reversion.admin import VersionAdmin
 
-from . import history, publishing
-from .forms import ArticleAdminForm, BylineFormSet, can_publish
-from .models import (
+from .. import publishing
+from ..forms import ArticleAdminForm, BylineFormSet, can_publish
+from ..models import (
     Article,
-    Author,
     Byline,
     Correction,
-    Section,
-    SlugRedirect,
     Status,
-    Tag,
-    is_administrator,
 )
+from .story_history import StoryHistoryMixin
 
 
 def _edits(request, story):
@@ -119,7 +98,7 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",
@@ -288,223 +267,3 @@ class ArticleAdmin(VersionAdmin):
                 publishing.unpublish(article=article, by=request.user)
                 count += 1
         self.message_user(request, f"Unpublished {count} stories.", messages.SUCCESS)
-
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/compare/",
-                self.admin_site.admin_view(self.compare_view),
-                name="articles_article_compare",
-            ),
-            path(
-                "<path:object_id>/restore/<int:version_id>/",
-                self.admin_site.admin_view(self.restore_view),
-                name="articles_article_restore",
-            ),
-            *super().get_urls(),
-        ]
-
-    def history_view(self, request, object_id, extra_context=None):
-        story = self.get_object(request, unquote(object_id))
-        versions = history.versions_of(story) if story else []
-        return super().history_view(request, object_id, {"versions": versions})
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        compare = reverse("admin:articles_article_compare", args=[object_id])
-        return redirect(f"{compare}?a={version_id}&b=live")
-
-    def recover_view(self, request, version_id, extra_context=None):
-        raise PermissionDenied  # a deleted story comes back by an Administrator, from a backup
-
-    def compare_view(self, request, object_id):
-        story = self.get_object(request, unquote(object_id))
-        if story is None:
-            raise Http404
-        if not self.has_view_or_change_permission(request, story):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            **history.compare(story, request.GET.get("a"), request.GET.get("b")),
-            "opts": self.model._meta,
-            "original": story,
-            "title": f"Compare versions of “{story}”",
-            "can_restore": self._can_restore(request, story),
-            "media": self.media,
-        }
-        return TemplateResponse(request, "admin/articles/article/compare.html", context)
-
-    def _can_restore(self, request, story):
-        return can_publish(request.user) and self.has_change_permission(request, story)
-
-    def restore_view(self, request, object_id, version_id):
-        return require_POST(self._restore)(request, object_id, version_id)
-
-    def _restore(self, request, object_id, version_id):
-        story = self.get_object(request, unquote(object_id))
-        if story is None:
-            raise Http404
-        if not self._can_restore(request, story):
-            raise PermissionDenied
-        version = get_object_or_404(history.versions_of(story), pk=version_id)
-        publishing.restore(
-            article=story, version=version, by=request.user, note=request.POST.get("note", "")
-        )
-        self.message_user(
-            request,
-            f"Restored the version of "
-            f"{timezone.localtime(version.revision.date_created):%d %B %Y, %H:%M}.",
-            messages.SUCCESS,
-        )
-        return redirect("admin:articles_article_change", story.pk)
-
-
-@admin.register(Correction)
-class CorrectionAdmin(VersionAdmin):
-    """The corrections desk's door: it adds corrections here, to any story, and the story's
-    own page links here with the story filled in. Saved corrections are read-only except to
-    holders of ``amend_correction`` (Administrators), whose changes go through
-    ``Correction.amend()``/``remove()`` and stay in the history."""
-
-    list_display = ["__str__", "kind", "placement", "section", "published_at", "added_by"]
-    list_filter = ["kind", "article__section", "published_at"]
-    search_fields = ["text", "article__headline"]
-    date_hierarchy = "published_at"
-    autocomplete_fields = ["article"]
-    list_select_related = ["article__section", "created_by"]
-
-    def get_fields(self, request, obj=None):
-        fields = ["article", "kind", "text", "internal_note", "placement"]
-        return fields if obj is None else [*fields, "published_at", "added_by", "revision"]
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return []
-        if self.has_change_permission(request, obj):
-            return ["article", "added_by", "revision"]
-        return self.get_fields(request, obj)
-
-    @admin.display(description="Section", ordering="article__section")
-    def section(self, correction):
-        return correction.article.section
-
-    @admin.display(description="Added by", ordering="created_by")
-    def added_by(self, correction):
-        return correction.added_by or "—"
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("articles.amend_correction")
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm("articles.amend_correction")
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)  # one at a time, each with its own confirmation
-        return actions
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.amend(by=request.user, **{name: getattr(obj, name) for name in form.changed_data})
-        else:
-            publishing.append_correction(correction=obj, by=request.user)
-
-    def response_add(self, request, obj, post_url_continue=None):
-        if "article" in request.GET and "_addanother" not in request.POST:
-            # Opened from the story's page: back to it, where the new entry is listed.
-            self.message_user(
-                request, f"{obj.get_kind_display()} added to “{obj.article}”.", messages.SUCCESS
-            )
-            return redirect("admin:articles_article_change", obj.article_id)
-        return super().response_add(request, obj, post_url_continue)
-
-    def delete_model(self, request, obj):
-        obj.remove(by=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for correction in queryset:
-            correction.remove(by=request.user)
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        raise PermissionDenied  # a correction changes only through amend(), never a revert
-
-    def recover_view(self, request, version_id, extra_context=None):
-        raise PermissionDenied
-
-
-@admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
-    list_display = ["name", "job_title", "user"]
-    search_fields = ["name", "job_title"]
-    prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["user"]
-    list_select_related = ["user"]
-
-    def get_readonly_fields(self, request, obj=None):
-        # Linking a staff account is an Administrator's job: only they may see user accounts.
-        return [] if is_administrator(request.user) else ["user"]
-
-
-@admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position"]
-    list_editable = ["position"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(SlugRedirect)
-class SlugRedirectAdmin(admin.ModelAdmin):
-    """Made by the desk when a public story's address changes; read-only here."""
-
-    list_display = ["old_slug", "article", "created_at"]
-    search_fields = ["old_slug", "article__headline"]
-    list_select_related = ["article"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return is_administrator(request.user)
-
-
-class AdministratorsOnly:
-    """Users, groups and permissions: no role but Administrator may see or change them."""
-
-    def has_module_permission(self, request):
-        return is_administrator(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_administrator(request.user)
-
-    def has_add_permission(self, request, *args):
-        return is_administrator(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_administrator(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_administrator(request.user)
-
-
-admin.site.unregister(User)
-admin.site.unregister(Group)
-
-
-@admin.register(User)
-class NewsroomUserAdmin(AdministratorsOnly, UserAdmin):
-    pass
-
-
-@admin.register(Group)
-class NewsroomGroupAdmin(AdministratorsOnly, GroupAdmin):
-    pass

@@ -1,0 +1,5 @@
+"""The newsroom's CMS: the desk for stories, corrections, people and filing."""
+
+from . import accounts, corrections, filing, stories
+
+__all__ = ["accounts", "corrections", "filing", "stories"]

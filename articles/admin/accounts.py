@@ -1,0 +1,42 @@
+"""Staff accounts and roles: for Administrators only."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
+
+from ..models import (
+    is_administrator,
+)
+
+
+class AdministratorsOnly:
+    """Users, groups and permissions: no role but Administrator may see or change them."""
+
+    def has_module_permission(self, request):
+        return is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request, *args):
+        return is_administrator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class NewsroomUserAdmin(AdministratorsOnly, UserAdmin):
+    pass
+
+
+@admin.register(Group)
+class NewsroomGroupAdmin(AdministratorsOnly, GroupAdmin):
+    pass

@@ -1,0 +1,100 @@
+"""schema.org JSON-LD for reader pages, built from what the views have already fetched."""
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.utils import timezone
+
+from newsroom.site import absolute
+
+CORRECTIONS_POLICY_URL = "/about/corrections-policy/"
+
+
+def publisher():
+    """The publisher, as every page's JSON-LD names it."""
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": settings.PUBLISHER_NAME,
+        "url": absolute("/"),
+        "logo": {
+            "@type": "ImageObject",
+            "url": absolute(static("img/logo.png")),
+            "width": 600,
+            "height": 60,
+        },
+        "correctionsPolicy": absolute(CORRECTIONS_POLICY_URL),
+    }
+
+
+def publisher_page():
+    """The home page's block: the publisher on its own."""
+    return {"@context": "https://schema.org", **publisher()}
+
+
+def news_article(article, hero):
+    """schema.org NewsArticle for a story, built from what the view has already fetched."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "description": article.seo_description or article.standfirst,
+        "url": absolute(article.get_absolute_url()),
+        "mainEntityOfPage": absolute(article.get_absolute_url()),
+        "inLanguage": "en-GB",
+        "isAccessibleForFree": True,
+        "articleSection": article.section.name,
+        "author": [
+            {
+                "@type": "Person",
+                "name": byline.author.name,
+                "url": absolute(byline.author.get_absolute_url()),
+                **({"jobTitle": byline.author.job_title} if byline.author.job_title else {}),
+            }
+            for byline in article.bylines.all()
+        ],
+        "publisher": publisher(),
+    }
+    if article.published_at:
+        data["datePublished"] = timezone.localtime(article.published_at).isoformat()
+        data["dateModified"] = timezone.localtime(article.modified_for_readers).isoformat()
+    if hero:
+        data["image"] = [absolute(hero["large"])]
+    keywords = [tag.name for tag in article.tags.all()]
+    if keywords:
+        data["keywords"] = keywords
+    about = []
+    for report in article.reports.all():
+        about.append(
+            {
+                "@type": "Organization",
+                "name": report.organisation.name,
+                "url": absolute(report.organisation.get_absolute_url()),
+            }
+        )
+        about.append(
+            {
+                "@type": "Report",
+                "name": report.title,
+                "url": absolute(report.get_absolute_url()),
+                "datePublished": report.published_on.isoformat(),
+                "publisher": {
+                    "@type": "GovernmentOrganization",
+                    "name": report.framework.inspectorate.name,
+                },
+                **({"sameAs": report.url} if report.url else {}),
+            }
+        )
+    if about:
+        data["about"] = about
+    corrections = [
+        {
+            "@type": "CorrectionComment",
+            "text": correction.text,
+            "datePublished": timezone.localtime(correction.published_at).isoformat(),
+            "url": absolute(correction.get_absolute_url()),
+        }
+        for correction in article.corrections.all()
+        if correction.is_listed
+    ]
+    if corrections:
+        data["correction"] = corrections
+    return data

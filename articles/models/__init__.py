@@ -1,0 +1,69 @@
+"""What the newsroom publishes: stories, the people who write them, and corrections."""
+
+import reversion
+
+from .corrections import (
+    LISTED_CORRECTION_KINDS,
+    Correction,
+    CorrectionKind,
+    CorrectionLocked,
+    CorrectionQuerySet,
+    CorrectionUnlock,
+    Placement,
+)
+from .fields import (
+    CONTROL_CHARACTERS,
+    ProseBodyField,
+    image_upload_to,
+    sanitise_body,
+    validate_image_size,
+)
+from .stories import (
+    ALT_TEXT_NEEDED,
+    BYLINE_NEEDED,
+    SEARCH_VECTOR,
+    Article,
+    ArticleQuerySet,
+    Author,
+    Byline,
+    BylineRole,
+    Section,
+    SlugRedirect,
+    Status,
+    Tag,
+    is_administrator,
+)
+
+__all__ = [
+    "ALT_TEXT_NEEDED",
+    "BYLINE_NEEDED",
+    "CONTROL_CHARACTERS",
+    "LISTED_CORRECTION_KINDS",
+    "SEARCH_VECTOR",
+    "Article",
+    "ArticleQuerySet",
+    "Author",
+    "Byline",
+    "BylineRole",
+    "Correction",
+    "CorrectionKind",
+    "CorrectionLocked",
+    "CorrectionQuerySet",
+    "CorrectionUnlock",
+    "Placement",
+    "ProseBodyField",
+    "Section",
+    "SlugRedirect",
+    "Status",
+    "Tag",
+    "image_upload_to",
+    "is_administrator",
+    "sanitise_body",
+    "validate_image_size",
+]
+
+# History: a story's revision holds its bylines (followed) and its tags and reports (many-to-many
+# fields serialised with it); corrections keep their own history of any Administrator's change.
+reversion.register(Byline)
+reversion.register(Article, follow=["bylines"])
+reversion.register(Correction)

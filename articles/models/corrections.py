@@ -1,0 +1,197 @@
+"""Corrections: append-only entries on a story, from a typo fixed to a retraction."""
+
+import contextlib
+
+import reversion
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .stories import Article
+
+
+class CorrectionKind(models.TextChoices):
+    CORRECTION = "correction", "Correction"
+    CLARIFICATION = "clarification", "Clarification"
+    UPDATE = "update", "Update"
+    EDITORS_NOTE = "editors_note", "Editor’s note"
+    RETRACTION = "retraction", "Retraction"
+
+
+class Placement(models.TextChoices):
+    TOP = "top", "Top of the story"
+    FOOTNOTE = "footnote", "Footnote"
+
+
+# Kinds listed on the public corrections page; routine updates show only on their story.
+LISTED_CORRECTION_KINDS = [
+    CorrectionKind.CORRECTION,
+    CorrectionKind.CLARIFICATION,
+    CorrectionKind.EDITORS_NOTE,
+    CorrectionKind.RETRACTION,
+]
+
+
+class CorrectionLocked(Exception):
+    """Raised on any attempt to change or remove a published correction without an override."""
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def visible(self):
+        """What a story's page and its JSON-LD show: every entry whose time has come."""
+        return self.filter(published_at__lte=timezone.now())
+
+    def listed(self):
+        """What the corrections page, its feeds and the author pages count: visible entries of
+        the kinds that correct the record (not routine updates), on public stories."""
+        return self.visible().filter(
+            kind__in=LISTED_CORRECTION_KINDS, article__in=Article.objects.published()
+        )
+
+    def update(self, **kwargs):
+        raise CorrectionLocked("Published corrections are append-only; they cannot be updated.")
+
+    def delete(self):
+        raise CorrectionLocked("Published corrections are append-only; they cannot be deleted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise CorrectionLocked("Published corrections are append-only; they cannot be updated.")
+
+
+class Correction(models.Model):
+    """A correction, clarification, update, editor's note or retraction added to a story.
+
+    Append-only: once saved, only an Administrator can amend or remove one, through
+    ``amend()``/``remove()``; database triggers refuse every other change (migration 0002).
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="corrections")
+    kind = models.CharField(
+        max_length=20, choices=CorrectionKind, default=CorrectionKind.CORRECTION
+    )
+    text = models.TextField(help_text="What readers see: what was wrong and what is right.")
+    internal_note = models.TextField(
+        blank=True, help_text="For the desk only: what was wrong and who reported it."
+    )
+    placement = models.CharField(
+        max_length=10,
+        choices=Placement,
+        blank=True,
+        help_text="Leave empty for the usual place: top for retractions, a footnote otherwise.",
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="corrections_added",
+    )
+    created_by_name = models.CharField(
+        max_length=150,
+        blank=True,
+        editable=False,
+        help_text="Who added it, kept when their staff account is deleted.",
+    )
+    revision = models.ForeignKey(
+        "reversion.Revision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The story revision this correction came with.",
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+        permissions = [("amend_correction", "Can amend or remove a published correction")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=CorrectionKind.values), name="correction_kind_is_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(placement__in=[*Placement.values, ""]),
+                name="correction_placement_is_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to “{self.article}” ({self.published_at:%d %b %Y})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and not getattr(self, "_unlocked", False):
+            raise CorrectionLocked("Published corrections are append-only; they cannot be edited.")
+        if not self.placement:
+            self.placement = self.default_placement(self.kind)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#correction-{self.pk}"
+
+    @property
+    def added_by(self):
+        """Who added it, for the desk; a deleted account shows as a former staff member."""
+        if self.created_by is not None:
+            return self.created_by.get_full_name() or self.created_by.get_username()
+        if self.created_by_name:
+            return f"{self.created_by_name} (former staff member)"
+        return ""
+
+    def delete(self, *args, **kwargs):
+        if not getattr(self, "_unlocked", False):
+            raise CorrectionLocked("Published corrections are append-only; they cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    @staticmethod
+    def default_placement(kind):
+        serious = {CorrectionKind.RETRACTION, CorrectionKind.EDITORS_NOTE}
+        return Placement.TOP if kind in serious else Placement.FOOTNOTE
+
+    @property
+    def is_listed(self):
+        return self.kind in LISTED_CORRECTION_KINDS
+
+    @contextlib.contextmanager
+    def _override(self):
+        """Open the database trigger for this one row, inside one transaction."""
+        with transaction.atomic():
+            CorrectionUnlock.objects.create(correction_id=self.pk)
+            self._unlocked = True
+            try:
+                yield
+            finally:
+                self._unlocked = False
+                CorrectionUnlock.objects.filter(correction_id=self.pk).delete()
+
+    def amend(self, *, by, **changes):
+        """An Administrator's change to a published correction (kept in its history)."""
+        if not by.has_perm("articles.amend_correction"):
+            raise CorrectionLocked("Only an Administrator can amend a published correction.")
+        for field, value in changes.items():
+            setattr(self, field, value)
+        with reversion.create_revision(), self._override():
+            self.save()
+            reversion.set_user(by)
+            reversion.set_comment(f"Amended by an Administrator: {', '.join(changes) or 'resaved'}")
+
+    def remove(self, *, by):
+        """An Administrator's removal of a correction; its last version stays in the history."""
+        if not by.has_perm("articles.amend_correction"):
+            raise CorrectionLocked("Only an Administrator can remove a published correction.")
+        with reversion.create_revision(), self._override():
+            reversion.add_to_revision(self)
+            reversion.set_user(by)
+            reversion.set_comment("Removed by an Administrator")
+            self.delete()
+
+
+class CorrectionUnlock(models.Model):
+    """A row here lets one correction past the append-only trigger, inside one transaction."""
+
+    correction_id = models.BigIntegerField(primary_key=True)
+
+    def __str__(self):
+        return f"Unlock for correction {self.correction_id}"
