@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class NewsroomConfig(AppConfig):
@@ -9,5 +10,7 @@ class NewsroomConfig(AppConfig):
 
     def ready(self):
         from .caching import watch_content_writes
+        from .checks import page_cache_is_shared
 
         watch_content_writes()
+        checks.register(page_cache_is_shared, checks.Tags.caches, deploy=True)
