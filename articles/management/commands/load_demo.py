@@ -13,7 +13,6 @@ import reversion
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.contrib.flatpages.models import FlatPage
-from django.contrib.sites.models import Site
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -24,6 +23,7 @@ from articles import demo_content as demo
 from articles.models import Article, Author, Section, Tag
 from articles.publishing import add_correction, publish, record_update_note
 from inspections.models import Framework, GradeScale, InspectionReport, Inspectorate, Organisation
+from newsroom.management import site_from_settings
 
 
 class Command(BaseCommand):
@@ -57,10 +57,7 @@ class Command(BaseCommand):
             self.accounts()
 
     def site(self):
-        domain = settings.SITE_URL.split("://", 1)[-1]
-        Site.objects.update_or_create(
-            pk=settings.SITE_ID, defaults={"domain": domain, "name": settings.PUBLISHER_NAME}
-        )
+        site_from_settings()
         for fields in demo.FLATPAGES:
             page, created = FlatPage.objects.get_or_create(url=fields["url"], defaults=fields)
             if created:
