@@ -4,14 +4,23 @@ A throwaway SQLite file gets the migrations and `load_demo`, then gunicorn serve
 off, as in production. pytest-django's live_server is not used: its flush after each test cannot
 empty the append-only corrections table on SQLite (database triggers refuse it).
 
+Every process started here (gunicorn and its workers, java for vnu) runs in a process group of
+its own and is stopped with that group, on failure and interruption too: `stop_all()` runs at
+exit, and on Linux the kernel also stops gunicorn if the test process dies (PR_SET_PDEATHSIG).
+
 This module must not import pytest at import time: gunicorn imports it for `media_app()`, and
 settings treat any process with pytest loaded as the test suite (plain static files storage,
 no HTTPS redirect), which would make the server unlike production.
 """
 
+import atexit
+import contextlib
+import ctypes
+import http.client
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -63,10 +72,62 @@ def media_app():
     )
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+_running = set()  # processes started here and not yet stopped
+
+
+def _parent_death_signal():
+    """A preexec_fn asking the kernel to SIGTERM the child when the test process dies (Linux).
+    prctl is looked up here, in the parent: the child, forked from a threaded process, only
+    calls it."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None  # not Linux: stop_all() at exit still applies
+    pr_set_pdeathsig = 1
+    return lambda: prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+_DIE_WITH_PARENT = _parent_death_signal() if sys.platform == "linux" else None
+
+
+def start_process(command, **kwargs):
+    """Popen in a new process group, so that stop_process reaches its children too."""
+    process = subprocess.Popen(  # noqa: S603 (fixed arguments)
+        command, start_new_session=True, preexec_fn=_DIE_WITH_PARENT, **kwargs
+    )
+    _running.add(process)
+    return process
+
+
+def stop_process(process, grace=10):
+    """SIGTERM to the process's group; after `grace` seconds, SIGKILL to whatever is left of it
+    (a master that ignored the signal, or a worker that outlived its master)."""
+    with contextlib.suppress(ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=grace)
+    with contextlib.suppress(ProcessLookupError):  # ProcessLookupError: the group has gone
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    _running.discard(process)
+
+
+@atexit.register
+def stop_all():
+    """Stop what is still running when the test process exits, however the run ended."""
+    for process in list(_running):
+        stop_process(process, grace=5)
+
+
+def run_process(command, timeout, **kwargs):
+    """subprocess.run in a process group that is killed whole on a timeout or interruption."""
+    process = start_process(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except BaseException:
+        stop_process(process, grace=0)
+        raise
+    _running.discard(process)
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 class DemoSite:
@@ -74,7 +135,10 @@ class DemoSite:
 
     def __init__(self, workdir):
         self.workdir = Path(workdir)
-        self.port = free_port()
+        # Bound here and handed to gunicorn (--bind fd://): a port found free and bound later
+        # could be taken in between, by another run's server too.
+        self.socket = socket.create_server(("127.0.0.1", 0), backlog=128)
+        self.port = self.socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = self.workdir / "gunicorn.log"
         self.process = None
@@ -90,21 +154,17 @@ class DemoSite:
             "CSRF_COOKIE_SECURE": "0",
             "SECURE_HSTS_SECONDS": "0",
             "MEDIA_ROOT": str(self.workdir / "media"),
-            # Honoured once settings read STATIC_ROOT from the environment; until then
-            # collectstatic fills the project's git-ignored staticfiles/.
             "STATIC_ROOT": str(self.workdir / "static"),
-            "CACHE_URL": "locmemcache://browser-tests",
+            # The default file cache, shared by the workers and by nothing outside this site:
+            # two runs of the suite at once must not serve each other's pages.
+            "CACHE_DIR": str(self.workdir / "cache"),
         }
+        self.env.pop("CACHE_URL", None)
 
     def manage(self, *args, debug=False):
         env = self.env | ({"DEBUG": "1"} if debug else {})
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
+        result = run_process(
+            [sys.executable, "manage.py", *args], timeout=300, cwd=ROOT, env=env, text=True
         )
         if result.returncode:
             raise RuntimeError(
@@ -119,17 +179,25 @@ class DemoSite:
         # WhiteNoise's manifest storage (DEBUG off) serves only what collectstatic gathered.
         self.manage("collectstatic", "--noinput", "--verbosity", "0")
 
-    def start(self, timeout=30):
+    def start(self, timeout=90):
+        """Start gunicorn and wait until it answers. On a busy machine its workers can take
+        many seconds to import Django, so the deadline is generous; a server that has exited
+        fails at once, with its log."""
         gunicorn = Path(sys.executable).with_name("gunicorn")
         with self.log.open("w") as log:
-            self.process = subprocess.Popen(  # noqa: S603 (fixed arguments)
+            self.process = start_process(
                 [
                     str(gunicorn),
                     "tests.browser_fixtures:media_app()",
                     "--bind",
-                    f"127.0.0.1:{self.port}",
+                    f"fd://{self.socket.fileno()}",
                     "--workers",
                     "2",
+                    # A slow answer on a loaded machine is not a hung worker.
+                    "--timeout",
+                    "120",
+                    "--graceful-timeout",
+                    "5",
                     "--access-logfile",
                     "-",
                 ],
@@ -137,27 +205,47 @@ class DemoSite:
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                pass_fds=[self.socket.fileno()],
             )
+        self.socket.close()  # gunicorn has its own copy
         deadline = time.monotonic() + timeout
+        last_error = None
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{self.log.read_text()}")
+                self.stop()
+                raise RuntimeError(
+                    f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}"
+                )
             try:
-                with urllib.request.urlopen(self.url + "/robots.txt", timeout=2):  # noqa: S310
+                with urllib.request.urlopen(self.url + "/robots.txt", timeout=10) as response:  # noqa: S310
+                    response.read()
                     return
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
+            except urllib.error.HTTPError as error:
+                # It answers, but wrongly: waiting longer will not help.
+                self.stop()
+                raise RuntimeError(
+                    f"gunicorn answered /robots.txt with {error.code}:\n{self.log_tail()}"
+                ) from error
+            except (OSError, http.client.HTTPException) as error:
+                # Refused, reset or timed out (URLError, ConnectionError and TimeoutError are
+                # all OSErrors): not up yet.
+                last_error = error
+                time.sleep(0.25)
         self.stop()
-        raise RuntimeError(f"gunicorn did not answer within {timeout} s:\n{self.log.read_text()}")
+        raise RuntimeError(
+            f"gunicorn did not answer within {timeout} s (last error: {last_error!r}):\n"
+            f"{self.log_tail()}"
+        )
+
+    def log_tail(self, size=6000):
+        """The end of gunicorn's log, where the reason it failed is."""
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return text if len(text) <= size else "[...]\n" + text[-size:]
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        self.socket.close()
+        if self.process is not None:
+            stop_process(self.process)
 
     def fetch(self, path):
         """(status, headers, body) of a plain GET, errors included."""
@@ -253,10 +341,8 @@ def run_vnu(documents, workdir):
         path = Path(workdir) / f"{name}.html"
         path.write_bytes(html)
         paths.append(str(path))
-    result = subprocess.run(  # noqa: S603
-        ["java", "-jar", str(VNU_JAR), "--format", "json", "--stdout", *paths],  # noqa: S607
-        capture_output=True,
-        timeout=300,
+    result = run_process(
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--stdout", *paths], timeout=300
     )
     if not result.stdout:
         raise RuntimeError(f"vnu gave no report:\n{result.stderr.decode()}")

@@ -1,7 +1,14 @@
-"""Shared fixtures. The suite runs with DEBUG off, as production does; no settings file."""
+"""Shared fixtures. The suite runs with DEBUG off, as production does; no settings file.
+
+The fixture modules are plugins, so every test sees their fixtures without importing them;
+test modules import only the plain helpers they call (``from .desk_fixtures import login``).
+``browser_fixtures`` is not one: gunicorn imports it, and it holds no fixtures.
+"""
 
 import os
+import shutil
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -9,11 +16,74 @@ import pytest
 # otherwise refuse ORM calls from live_server tests (see ../shared/TOOLING.md).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Article, Author, Byline, Section, Status
+
+pytest_plugins = ["tests.desk_fixtures", "tests.inspections_fixtures", "tests.site_fixtures"]
+
+# Screenshots and other things a person looks at after a run; git-ignored.
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def pytest_configure(config):
+    # pytest-playwright's --screenshot/--video/--tracing output, unless --output says otherwise.
+    if getattr(config.option, "output", None) == "test-results":
+        config.option.output = str(ARTIFACTS)
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests (live_server, transactional_db, django_db(transaction=True)) start
+    with the migrations' data (roles, grade scales, the Site): each one's flush empties every
+    table, so without serialized_rollback the next would find no "Editor" group."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if kwargs.get("transaction") or fixtures & {"live_server", "transactional_db"}:
+            kwargs |= {"transaction": True, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+@pytest.fixture(scope="session")
+def delete_output_dir():
+    """Replaces pytest-playwright's, which empties the whole output folder as a run starts and
+    so would delete the screenshots of a run going on beside this one; `artifacts_dir` empties
+    only its own test's folder."""
+
+
+@pytest.fixture
+def artifacts_dir(request):
+    """An empty folder for this test's screenshots: test-artifacts/<module>/<test name>/."""
+    name = "".join(c if c.isalnum() or c in "-_." else "-" for c in request.node.name)
+    folder = ARTIFACTS / request.path.stem / name[:120]
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file, not shared memory: a live server's threads then
+    each open their own connection, and two saves at once meet SQLite's real locking (WAL,
+    BEGIN IMMEDIATE) as in production. In memory, Django hands every server thread the one
+    test connection, so concurrent requests would share a transaction."""
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_the_runs_cache_dir():
+    """Settings give each test process a cache directory of its own; remove it afterwards."""
+    yield
+    cache_dir = Path(django_settings.CACHE_DIR)
+    if cache_dir.name.startswith("newsroom-test-cache-"):  # made by settings, not CACHE_DIR
+        shutil.rmtree(cache_dir, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,15 @@
-"""Fixtures and helpers for the editorial desk's admin tests."""
+"""Fixtures and helpers for the editorial desk's admin tests.
+
+A plugin of tests/conftest.py: the fixtures need no import; test modules import the helpers.
+"""
 
 import io
+import urllib.error
+import urllib.request
 from collections import defaultdict
+from http.cookies import SimpleCookie
+from types import SimpleNamespace
+from urllib.parse import urlencode
 
 import lxml.html
 import pytest
@@ -11,16 +19,6 @@ from django.urls import reverse
 from PIL import Image
 
 from articles.models import Article
-
-__all__ = [
-    "change_url",
-    "form_data",
-    "login",
-    "png_bytes",
-    "post_form",
-    "staff",
-    "story",
-]
 
 
 def change_url(article):
@@ -50,6 +48,42 @@ def login(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a 302 is the answer to look at, as the test client gives it
+
+
+class LiveClient:
+    """A person at the desk over real HTTP (for a live server): logged in as `user`, keeping the
+    cookies the site sets. get() and post() answer like the test client: status_code, content.
+    Cookies are sent by hand: the site marks them Secure, and the live server speaks HTTP."""
+
+    def __init__(self, base_url, user):
+        self.base_url = base_url
+        self.cookies = {name: morsel.value for name, morsel in login(user).cookies.items()}
+        self.opener = urllib.request.build_opener(_KeepRedirects)
+
+    def get(self, path):
+        return self._request(path)
+
+    def post(self, path, data):
+        return self._request(path, urlencode(data, doseq=True).encode())
+
+    def _request(self, path, body=None):
+        request = urllib.request.Request(self.base_url + path, data=body)  # noqa: S310 (http)
+        request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        try:
+            response = self.opener.open(request, timeout=120)
+        except urllib.error.HTTPError as error:  # 3xx, 4xx and 5xx
+            response = error
+        with response:
+            for header in response.headers.get_all("Set-Cookie") or []:
+                self.cookies |= {name: m.value for name, m in SimpleCookie(header).items()}
+            return SimpleNamespace(
+                status_code=response.getcode(), content=response.read(), headers=response.headers
+            )
 
 
 def png_bytes(size=(40, 30)):

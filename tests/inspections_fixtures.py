@@ -1,11 +1,12 @@
-"""Fixtures for the inspections tests: the seed report (FACTS.md) and a report factory.
+"""Fixtures for inspection data: the seed report (FACTS.md) and the one report factory.
 
-Test modules load these with ``pytest_plugins = ["tests.inspections_fixtures"]``.
+A plugin of tests/conftest.py, so every test module can use them.
 """
 
 from datetime import date, timedelta
 
 import pytest
+from django.utils.text import slugify
 
 from inspections.models import (
     Finding,
@@ -128,19 +129,29 @@ def peel_report(cambridgeshire, peel_2021, previous_peel_report):
 
 @pytest.fixture
 def make_report(cambridgeshire, peel_2021):
-    """Make a PEEL 2021/22 report with `areas` graded areas, cycling through the grades."""
+    """Make a PEEL 2021/22 report with `areas` graded areas, cycling through the grades.
 
-    def make(*, areas=9, **overrides):
+    Of Cambridgeshire Constabulary unless `organisation` is given (an Organisation, or the name
+    of a police force, made if need be). Each report is published a day after the last made,
+    so an earlier one can be a later one's `previous_report`.
+    """
+
+    def make(areas=9, *, organisation=cambridgeshire, framework=peel_2021, **overrides):
+        if isinstance(organisation, str):
+            organisation, _ = Organisation.objects.get_or_create(
+                slug=slugify(organisation),
+                defaults={"name": organisation, "kind": OrganisationKind.POLICE_FORCE},
+            )
         number = InspectionReport.objects.count() + 1
         fields = {
-            "organisation": cambridgeshire,
-            "framework": peel_2021,
-            "title": f"Report {number}",
-            "slug": f"report-{number}",
+            "organisation": organisation,
+            "framework": framework,
+            "title": f"{framework.name}: {organisation.name}",
+            "slug": f"inspection-report-{number}",
             "published_on": date(2023, 1, 1) + timedelta(days=number),
         }
         report = InspectionReport.objects.create(**fields | overrides)
-        grades = list(report.framework.scale.grades.all())
+        grades = list(framework.scale.grades.all())
         GradedArea.objects.bulk_create(
             GradedArea(
                 report=report,

@@ -7,6 +7,7 @@ node_modules the checks skip, saying what is missing; with CI=true they fail ins
 
 import os
 import re
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -41,10 +42,12 @@ def require(*tools):
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory):
     site = bf.DemoSite(tmp_path_factory.mktemp("demo-site"))
-    site.build()
-    site.start()
-    yield site
-    site.stop()
+    try:  # stopped however the session ends, a failed build or start included
+        site.build()
+        site.start()
+        yield site
+    finally:
+        site.stop()
 
 
 @pytest.fixture(scope="session")
@@ -72,10 +75,15 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def visits(demo_site, browser):
-    """Load each page once per colour scheme; keep axe's violations and the console errors."""
+def visits(demo_site, browser, pytestconfig):
+    """Load each page once per colour scheme; keep axe's violations and the console errors.
+
+    A page with either is photographed, whole, into test-artifacts/browser/ (pytest-playwright's
+    --output, which tests/conftest.py points there).
+    """
     contexts = {}
     results = {}
+    screenshots = Path(pytestconfig.getoption("--output")) / "browser"
 
     def visit(path, scheme):
         if (path, scheme) not in results:
@@ -93,11 +101,15 @@ def visits(demo_site, browser):
             page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
             response = page.goto(demo_site.url + path, wait_until="load")
             errors_before_axe = list(errors)
-            results[path, scheme] = {
+            result = results[path, scheme] = {
                 "status": response.status if response else None,
                 "violations": bf.run_axe(page),
                 "errors": errors_before_axe,
             }
+            if result["violations"] or result["errors"] or result["status"] != 200:
+                name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
+                result["screenshot"] = screenshots / f"{name}-{scheme}.png"
+                page.screenshot(path=result["screenshot"], full_page=True)
             page.close()
         return results[path, scheme]
 
@@ -123,8 +135,9 @@ def test_page_has_no_axe_violations(page_path, scheme, visits):
     result = visits(page_path, scheme)
 
     assert result["status"] == 200, f"{page_path} answered {result['status']}"
-    assert not result["violations"], f"axe-core, {scheme} mode, {page_path}:\n" + bf.describe_axe(
-        result["violations"]
+    assert not result["violations"], (
+        f"axe-core, {scheme} mode, {page_path} (screenshot: {result.get('screenshot')}):\n"
+        + bf.describe_axe(result["violations"])
     )
 
 
@@ -133,7 +146,9 @@ def test_page_has_no_console_errors_or_csp_violations(page_path, visits):
     require("chromium", "axe")
     result = visits(page_path, "light")
 
-    assert not result["errors"], f"{page_path}:\n" + "\n".join(result["errors"])
+    assert not result["errors"], (
+        f"{page_path} (screenshot: {result.get('screenshot')}):\n" + "\n".join(result["errors"])
+    )
 
 
 @pytest.mark.parametrize("page_path", PAGES, indirect=True)

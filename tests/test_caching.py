@@ -1,9 +1,11 @@
 from datetime import timedelta
 
 import time_machine
+from django.http import HttpResponse
 from django.utils import timezone
 
 from articles.models import Status
+from newsroom.caching import AnonymousPageCacheMiddleware
 
 
 def test_anonymous_reader_pages_are_served_from_the_cache(
@@ -51,6 +53,20 @@ def test_staff_previews_are_never_cached(client, make_article, make_user):
     assert client.get(article.get_absolute_url()).status_code == 404
 
 
-def test_admin_pages_are_never_cached(client, db):
-    response = client.get("/admin/login/")
-    assert "X-Page-Cache" not in response
+def test_admin_pages_are_never_cached(rf, db):
+    """Nothing under /admin/ is stored, even a response the cache would otherwise keep. The
+    admin's own pages set a cookie or no-cache headers, which would hide a missing rule; a
+    reader page with the same response is the control."""
+    rendered = []
+
+    def view(request):
+        rendered.append(request.path)
+        return HttpResponse("<p>A page anyone may see.</p>")
+
+    middleware = AnonymousPageCacheMiddleware(view)
+    admin = [middleware(rf.get("/admin/articles/article/")) for _ in range(2)]
+    reader = [middleware(rf.get("/news/a-story/")) for _ in range(2)]
+    assert [response.status_code for response in admin + reader] == [200] * 4
+    assert [response.get("X-Page-Cache") for response in reader] == ["miss", "hit"]
+    assert [response.get("X-Page-Cache") for response in admin] == [None, None]
+    assert rendered == ["/admin/articles/article/"] * 2 + ["/news/a-story/"]

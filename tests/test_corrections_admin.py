@@ -11,7 +11,6 @@ from reversion.models import Version
 from articles.models import Correction, CorrectionKind, CorrectionLocked, Placement, Status
 from articles.publishing import add_correction, latest_revision, record_update_note
 
-from .desk_fixtures import *  # noqa: F403 (fixtures and helpers)
 from .desk_fixtures import login
 
 

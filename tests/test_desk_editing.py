@@ -1,6 +1,8 @@
 """Editing a story at the desk: sanitising, validation in plain words, images, old addresses,
 "Updated always says why", and a changelist without N+1 queries."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import lxml.html
@@ -12,8 +14,7 @@ from django.utils import timezone
 from articles.models import Article, Correction, CorrectionKind, SlugRedirect, Status
 
 from .corpora import corpus_lines
-from .desk_fixtures import *  # noqa: F403 (fixtures and helpers)
-from .desk_fixtures import change_url, form_data, login, png_bytes, post_form
+from .desk_fixtures import LiveClient, change_url, form_data, login, png_bytes, post_form
 
 DANGEROUS_SCHEMES = ("javascript:", "data:", "vbscript:")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "background", "poster"}
@@ -178,7 +179,10 @@ def test_changing_a_published_storys_slug_keeps_the_old_address(story, staff):
 
 def test_changing_a_drafts_slug_keeps_no_redirect(story, staff):
     article = story(status=Status.DRAFT, published_at=None)
-    post_form(login(staff("Editor")), change_url(article), slug="new-address")
+    response = post_form(login(staff("Editor")), change_url(article), slug="new-address")
+    assert response.status_code == 302  # saved, not refused
+    article.refresh_from_db()
+    assert article.slug == "new-address"
     assert not SlugRedirect.objects.exists()
 
 
@@ -275,3 +279,46 @@ def test_the_change_form_offers_view_on_site_and_autocomplete(story, staff):
     for autocomplete in ("id_tags", "id_reports", "id_section", "bylines-0-author"):
         assert autocomplete in page
     assert "admin-autocomplete" in page
+
+
+# Two people saving at once
+
+
+SAVING_AT_ONCE = 3
+ROUNDS = 4
+
+
+def test_of_editors_saving_at_the_same_moment_one_wins_and_the_rest_are_refused(
+    live_server, story, staff
+):
+    """Real concurrent saves: a live server, one thread and one session per editor. Every
+    editor opens the story, then all save at the same moment; each time exactly one save goes
+    through and every other is refused with the notice, so no update is lost."""
+    article = story(status=Status.DRAFT, published_at=None)
+    url = change_url(article)
+    editors = [
+        LiveClient(live_server.url, staff("Editor", f"editor-{number}"))
+        for number in range(SAVING_AT_ONCE)
+    ]
+    everyone_has_it_open = threading.Barrier(SAVING_AT_ONCE)
+
+    def open_then_save(editor, headline):
+        form = form_data(editor.get(url))
+        everyone_has_it_open.wait(timeout=120)
+        return editor.post(url, form | {"headline": headline})
+
+    with ThreadPoolExecutor(SAVING_AT_ONCE) as pool:
+        for round_number in range(1, ROUNDS + 1):
+            headlines = [f"Round {round_number}: editor {n}" for n in range(SAVING_AT_ONCE)]
+            responses = list(pool.map(open_then_save, editors, headlines))
+
+            statuses = [response.status_code for response in responses]
+            assert sorted(statuses) == [200] * (SAVING_AT_ONCE - 1) + [302], statuses
+            for response in responses:
+                if response.status_code == 200:
+                    page = response.content.decode()
+                    assert "saved this story while you were editing it" in page
+                    assert "Your changes have not been saved" in page
+            article.refresh_from_db()
+            assert article.headline == headlines[statuses.index(302)]
+            assert article.version == 1 + round_number

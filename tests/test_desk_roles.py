@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from articles.models import Article, Author, Byline, Correction, Status
 
-from .desk_fixtures import *  # noqa: F403 (fixtures and helpers)
 from .desk_fixtures import change_url, login, post_form
 
 ROLES = ["Reporter", "Editor", "Corrections desk", "Administrator"]

@@ -9,8 +9,6 @@ from django.db import IntegrityError, connection, transaction
 from inspections.models import Framework, Grade, GradedArea, InspectionReport
 from inspections.panel import grade_tone
 
-pytest_plugins = ["tests.inspections_fixtures"]
-
 
 def panel_report(report):
     return InspectionReport.objects.for_panel().get(pk=report.pk)

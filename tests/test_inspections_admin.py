@@ -9,8 +9,6 @@ from django.urls import reverse
 
 from inspections.models import GradedArea
 
-pytest_plugins = ["tests.inspections_fixtures"]
-
 CHANGELIST = reverse("admin:inspections_inspectionreport_changelist")
 
 

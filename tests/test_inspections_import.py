@@ -8,8 +8,6 @@ from django.urls import reverse
 from inspections.importing import ImportFailed, import_graded_areas
 from inspections.models import Finding, FindingKind
 
-pytest_plugins = ["tests.inspections_fixtures"]
-
 GOOD_CSV = """area,grade,finding
 Recording data about crime,Good,Crime is recorded accurately.
 Responding to the public,requires-improvement,Calls go unanswered.

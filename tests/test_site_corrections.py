@@ -5,10 +5,9 @@ from datetime import timedelta
 import feedparser
 import pytest
 from django.utils import timezone
+from lxml import html as lxml_html
 
 from articles.models import CorrectionKind, Section, Status
-
-from .site_fixtures import *  # noqa: F403 (fixtures)
 
 
 def test_corrections_page_lists_public_corrections_newest_first(
@@ -37,7 +36,9 @@ def test_corrections_page_filters_by_section(client, make_article, make_correcti
     crime = Section.objects.create(name="Crime", slug="crime")
     make_correction(make_article(), text="News correction.")
     make_correction(make_article(section=crime), text="Crime correction.")
-    page = client.get("/corrections/", {"section": "crime"}).content.decode()
+    response = client.get("/corrections/", {"section": "crime"})
+    assert response.status_code == 200
+    page = response.content.decode()
     assert "Crime correction." in page and "News correction." not in page
     assert '<option value="crime" selected>' in page
     assert client.get("/corrections/", {"section": "nope"}).status_code == 404
@@ -53,8 +54,11 @@ def test_corrections_page_paginates_and_keeps_the_filter(client, make_article, m
 
 
 def test_corrections_page_links_to_the_policy(client, db):
-    page = client.get("/corrections/").content.decode()
-    assert 'href="/about/corrections-policy/"' in page
+    response = client.get("/corrections/")
+    assert response.status_code == 200
+    # In the page's own text: the footer of every page links the policy too.
+    main = lxml_html.fromstring(response.content).xpath("//main")
+    assert main[0].xpath(".//a[@href='/about/corrections-policy/']")
 
 
 @pytest.mark.parametrize("url", ["/feeds/corrections.rss", "/feeds/corrections.atom"])

@@ -11,8 +11,6 @@ from PIL import Image
 
 from articles.models import Author, Byline, BylineRole, CorrectionKind, Tag
 
-from .site_fixtures import *  # noqa: F403 (fixtures)
-
 SITE = "https://news.example.org"
 
 
