@@ -16,11 +16,19 @@ kept beside the generation, and passing it moves the generation too.
 
 Staff, and anyone else with a session cookie, bypass the cache entirely: previews of drafts are
 never stored, and no page with a CSRF token or a cookie of its own is stored either.
+
+If the cache is down (Redis stopped, say), pages are rendered without it and the outage is
+logged once a minute per process, not once per request. A process that saw the cache fail
+moves the generation as soon as the cache answers again, before it reads a page from it: the
+writes made during the outage could not move it, so pages stored before the outage are stale.
 """
 
+import contextlib
 import hashlib
+import logging
 import re
 import secrets
+import threading
 import time
 
 from django.apps import apps
@@ -30,6 +38,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.signals import connection_created
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "content-generation"
 NEXT_PUBLICATION_KEY = "content-next-publication"
@@ -42,6 +52,64 @@ CONTENT_WRITE = re.compile(
 )
 
 
+OUTAGE_LOG_INTERVAL = 60  # seconds between two log lines about the same outage
+# While the cache is down, a process tries it again at most this often; in between, requests
+# do not wait for its timeout.
+OUTAGE_RETRY_INTERVAL = 2
+
+
+class CacheUnavailable(Exception):
+    """The cache did not answer; the caller goes on without it."""
+
+
+class _Outage:
+    """This process's view of the cache's health (one per process, shared by its threads)."""
+
+    lock = threading.Lock()
+    down = False
+    logged_at = 0.0
+    retry_at = 0.0
+
+
+def cache_call(operation, *args, **kwargs):
+    """Run one cache operation; raise CacheUnavailable if the cache is down. The first call
+    that succeeds after a failure moves the generation (see the module docstring)."""
+    if _Outage.down and time.monotonic() < _Outage.retry_at:
+        raise CacheUnavailable
+    try:
+        result = getattr(cache, operation)(*args, **kwargs)
+    except Exception as error:
+        _note_outage(error)
+        raise CacheUnavailable from error
+    if _Outage.down:
+        _recover()  # moves the generation: read again what was read before it moved
+        return cache_call(operation, *args, **kwargs)
+    return result
+
+
+def _note_outage(error):
+    with _Outage.lock:
+        _Outage.down = True
+        now = time.monotonic()
+        _Outage.retry_at = now + OUTAGE_RETRY_INTERVAL
+        if now - _Outage.logged_at < OUTAGE_LOG_INTERVAL:
+            return
+        _Outage.logged_at = now
+    logger.error("Cache unavailable; serving pages without it: %r", error)
+
+
+def _recover():
+    with _Outage.lock:
+        if not _Outage.down:
+            return
+        _Outage.down = False
+    try:
+        bump_generation()
+    except CacheUnavailable:
+        return
+    logger.warning("Cache available again; cached pages from before the outage retired.")
+
+
 def new_generation():
     """A value no earlier generation had: time-ordered, with a random tail for ties."""
     return f"{time.time_ns():x}{secrets.token_hex(3)}"
@@ -49,17 +117,17 @@ def new_generation():
 
 def generation():
     """The current content generation (a string), moving it first if a scheduled story's
-    publish time has passed since it was set."""
-    values = cache.get_many([GENERATION_KEY, NEXT_PUBLICATION_KEY])
+    publish time has passed since it was set. Raises CacheUnavailable if the cache is down."""
+    values = cache_call("get_many", [GENERATION_KEY, NEXT_PUBLICATION_KEY])
     current = values.get(GENERATION_KEY)
     if current is None:
         # A cold or flushed cache: a fresh value, so no key of an older generation is reused.
-        cache.add(GENERATION_KEY, new_generation(), timeout=None)
-        current = cache.get(GENERATION_KEY)
+        cache_call("add", GENERATION_KEY, new_generation(), timeout=None)
+        current = cache_call("get", GENERATION_KEY)
     next_publication = values.get(NEXT_PUBLICATION_KEY)
     if next_publication is None:
         next_publication = _next_scheduled_publication()
-        cache.set(NEXT_PUBLICATION_KEY, next_publication, timeout=None)
+        cache_call("set", NEXT_PUBLICATION_KEY, next_publication, timeout=None)
     if next_publication != NO_SCHEDULED_STORY and timezone.now().timestamp() >= next_publication:
         bump_generation()
         return generation()
@@ -68,8 +136,8 @@ def generation():
 
 def bump_generation():
     """Make every cached page stale: one write of a new value, one delete."""
-    cache.set(GENERATION_KEY, new_generation(), timeout=None)
-    cache.delete(NEXT_PUBLICATION_KEY)
+    cache_call("set", GENERATION_KEY, new_generation(), timeout=None)
+    cache_call("delete", NEXT_PUBLICATION_KEY)
 
 
 def content_changed(using=DEFAULT_DB_ALIAS):
@@ -79,10 +147,16 @@ def content_changed(using=DEFAULT_DB_ALIAS):
     """
     connection = connections[using]
     if connection.in_atomic_block and any(
-        callback is bump_generation for _, callback, _ in connection.run_on_commit
+        callback is _bump_after_commit for _, callback, _ in connection.run_on_commit
     ):
         return
-    transaction.on_commit(bump_generation, using=using, robust=True)
+    transaction.on_commit(_bump_after_commit, using=using)
+
+
+def _bump_after_commit():
+    # A cache that is down cannot be told; this process retires the old pages on recovery.
+    with contextlib.suppress(CacheUnavailable):
+        bump_generation()
 
 
 def _watch_content_writes(execute, sql, params, many, context):
@@ -146,10 +220,13 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if settings.PAGE_CACHE_SECONDS <= 0 or not _cacheable_request(request):
             return self.get_response(request)
-        request.content_generation = generation()
-        address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode())
-        key = f"page:{request.content_generation}:{address.hexdigest()}"
-        cached = cache.get(key)
+        try:
+            request.content_generation = generation()
+            address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode())
+            key = f"page:{request.content_generation}:{address.hexdigest()}"
+            cached = cache_call("get", key)
+        except CacheUnavailable:
+            return self.get_response(request)  # rendered afresh, stored nowhere
         if cached is not None:
             cached["X-Page-Cache"] = "hit"
             return cached
@@ -158,6 +235,7 @@ class AnonymousPageCacheMiddleware:
             if hasattr(response, "render") and callable(response.render):
                 response.render()
             patch_vary_headers(response, ["Cookie"])
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
-            response["X-Page-Cache"] = "miss"
+            with contextlib.suppress(CacheUnavailable):
+                cache_call("set", key, response, settings.PAGE_CACHE_SECONDS)
+                response["X-Page-Cache"] = "miss"
         return response

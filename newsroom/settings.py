@@ -109,6 +109,15 @@ CACHE_DIR = env("CACHE_DIR", default=None) or (
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{CACHE_DIR}")}
 if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 10_000)
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A Redis that stops answering must not hold a request: the site goes on without it.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False}
+    )
+# django-imagekit remembers which renditions exist; that memory may be per process, and must not
+# make a story page fail when the shared cache is down.
+CACHES["imagekit"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+IMAGEKIT_CACHE_BACKEND = "imagekit"
 # Anonymous reader pages are cached whole for this long; every committed write moves a content
 # generation that is part of each key, so a change is visible at once.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)

@@ -7,7 +7,6 @@ navigation's sections are looked up by name, lazily.
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -46,11 +45,15 @@ def nav_sections(content_generation=None):
     section shows at once), so that a page view does not pay a query for them. Kept for a day
     whatever PAGE_CACHE_SECONDS says: a new generation makes a new key anyway."""
     section_model = apps.get_model("articles", "Section")
-    return cache.get_or_set(
-        f"site:nav-sections:{content_generation or caching.generation()}",
-        lambda: [(s.name, s.get_absolute_url()) for s in section_model.objects.all()],
-        NAV_CACHE_SECONDS,
-    )
+
+    def sections():
+        return [(s.name, s.get_absolute_url()) for s in section_model.objects.all()]
+
+    try:
+        key = f"site:nav-sections:{content_generation or caching.generation()}"
+        return caching.cache_call("get_or_set", key, sections, NAV_CACHE_SECONDS)
+    except caching.CacheUnavailable:
+        return sections()
 
 
 def context(request):
