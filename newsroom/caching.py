@@ -36,6 +36,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.signals import connection_created
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
@@ -190,12 +191,33 @@ def _next_scheduled_publication():
     return upcoming.timestamp() if upcoming else NO_SCHEDULED_STORY
 
 
+# The query parameters reader pages read; any other (utm_source, fbclid, a random value) makes
+# no difference to a page, so it is dropped before the view and left out of the key. A search
+# (`q`) is rendered every time: anyone can send a new one on every request.
+PAGE_PARAMETERS = ("page", "section", "p")
+UNCACHED_PARAMETERS = ("q",)
+
+
 def _cacheable_request(request):
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and not request.path.startswith("/admin/")
+        and not any(name in request.GET for name in UNCACHED_PARAMETERS)
     )
+
+
+def _page_address(request):
+    """The page's address as the cache knows it: the path and the parameters pages read, in a
+    fixed order. The request keeps only those parameters, so the view renders what the key
+    names."""
+    kept = QueryDict(mutable=True)
+    for name in PAGE_PARAMETERS:
+        if name in request.GET:
+            kept.setlist(name, request.GET.getlist(name))
+    request.GET = kept
+    query = kept.urlencode()
+    return f"{request.get_host()}{request.path}{'?' if query else ''}{query}"
 
 
 def _cacheable_response(response):
@@ -222,8 +244,8 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         try:
             request.content_generation = generation()
-            address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode())
-            key = f"page:{request.content_generation}:{address.hexdigest()}"
+            address = hashlib.sha256(_page_address(request).encode()).hexdigest()
+            key = f"page:{request.content_generation}:{address}"
             cached = cache_call("get", key)
         except CacheUnavailable:
             return self.get_response(request)  # rendered afresh, stored nowhere
