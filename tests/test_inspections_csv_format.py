@@ -9,8 +9,6 @@ from django.urls import reverse
 
 from inspections.importing import import_graded_areas
 
-pytest_plugins = ["tests.inspections_fixtures"]
-
 # Each start a spreadsheet would read as a formula, text already starting with the guard's
 # apostrophe, and ordinary text.
 STARTS = ["=1+1", "+44 1223", "-5 crimes", "@SUM(A1)", "\tTabbed", "\rReturned", "'=quoted"]

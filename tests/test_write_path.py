@@ -17,8 +17,6 @@ from articles.models import Article, Correction, CorrectionKind, SlugRedirect, S
 
 from .desk_fixtures import change_url, form_data, login
 
-pytest_plugins = ["tests.desk_fixtures", "tests.inspections_fixtures"]
-
 
 @pytest.fixture
 def seed_like_story(story, peel_report):
