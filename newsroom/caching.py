@@ -34,7 +34,7 @@ import time
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.backends.signals import connection_created
 from django.http import QueryDict
 from django.utils import timezone
@@ -127,7 +127,12 @@ def generation():
         current = cache_call("get", GENERATION_KEY)
     next_publication = values.get(NEXT_PUBLICATION_KEY)
     if next_publication is None:
-        next_publication = _next_scheduled_publication()
+        try:
+            next_publication = _next_scheduled_publication()
+        except DatabaseError:
+            # The database is down: cached pages can still be served; the time is looked up
+            # again on the next request.
+            return current
         cache_call("set", NEXT_PUBLICATION_KEY, next_publication, timeout=None)
     if next_publication != NO_SCHEDULED_STORY and timezone.now().timestamp() >= next_publication:
         bump_generation()

@@ -94,6 +94,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that stops answering costs a request seconds, not the worker's timeout; a
+    # runaway query is stopped by the server (newsroom/availability.py answers 503).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2)
+    )
+    statement_timeout = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=30_000)
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options", f"-c statement_timeout={statement_timeout}"
+    )
 # Keep connections open between requests (opening one, and SQLite's PRAGMAs, costs more than
 # many of a page's queries); health checks replace a connection the server has dropped.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
@@ -176,6 +186,8 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
     # Only behind a TLS-terminating proxy that sets this header itself.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A load balancer asks /healthz over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

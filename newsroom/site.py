@@ -10,11 +10,19 @@ from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from . import caching
 
 PER_PAGE = 20
 NAV_CACHE_SECONDS = 24 * 60 * 60
+
+
+def reader_pages(urlpatterns):
+    """Reader pages answer GET and HEAD only; any other method gets 405 with an Allow header."""
+    for pattern in urlpatterns:
+        pattern.callback = require_safe(pattern.callback)
+    return urlpatterns
 
 
 def absolute(url):

@@ -3,18 +3,25 @@ from django.contrib import admin
 from django.urls import include, path
 
 from articles import sitemaps
+from newsroom import availability
+from newsroom.site import reader_pages
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
-    # contrib's index reverses this name for each section's address.
-    path(
-        "sitemap-<slug:section>.xml",
-        sitemaps.sitemap_section,
-        name="django.contrib.sitemaps.views.sitemap",
+    path("healthz", availability.healthz, name="healthz"),
+    *reader_pages(
+        [
+            path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+            path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+            # contrib's index reverses this name for each section's address.
+            path(
+                "sitemap-<slug:section>.xml",
+                sitemaps.sitemap_section,
+                name="django.contrib.sitemaps.views.sitemap",
+            ),
+            path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
+        ]
     ),
-    path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
     path("inspections/", include("inspections.urls")),
     path("", include("articles.urls")),
 ]
@@ -23,3 +30,5 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler500 = "newsroom.availability.server_error"
