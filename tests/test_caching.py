@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 import time_machine
 from django.http import HttpResponse
 from django.utils import timezone
@@ -20,6 +21,7 @@ def test_anonymous_reader_pages_are_served_from_the_cache(
     assert second.content == first.content
 
 
+@pytest.mark.django_db(transaction=True)  # the page cache moves on commit, as in production
 def test_an_edit_shows_at_once(client, make_article):
     article = make_article(headline="Before the edit")
     assert b"Before the edit" in client.get(article.get_absolute_url()).content

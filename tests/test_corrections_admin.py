@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
+from articles.history import latest_revision
 from articles.models import Correction, CorrectionKind, CorrectionLocked, Placement, Status
-from articles.publishing import add_correction, latest_revision, record_update_note
+from articles.publishing import add_correction, record_update_note
 
 from .desk_fixtures import login
 

@@ -214,6 +214,8 @@ def test_story_page_needs_no_script_for_any_content(client, make_article, make_r
     assert 'rel="stylesheet" href="/static/css/site.css"' in page
 
 
+# Committed writes: the page cache moves on commit, as in production.
+@pytest.mark.django_db(transaction=True)
 def test_hero_image_has_a_responsive_srcset_caption_credit_and_alt(
     client, make_article, settings, tmp_path
 ):
@@ -422,6 +424,8 @@ def test_a_server_error_shows_the_500_page(client, db, monkeypatch):
     assert "Something went wrong" in html(response)
 
 
+# Committed writes: the page cache moves on commit, as in production.
+@pytest.mark.django_db(transaction=True)
 def test_an_editors_pinned_story_leads_the_home_page(client, make_article):
     pinned = make_article(headline="The inspection story", is_lead=True)
     make_article(headline="A newer story", published_at=timezone.now() - timedelta(minutes=5))
