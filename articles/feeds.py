@@ -1,25 +1,52 @@
-"""RSS and Atom feeds of stories and of corrections, all built on ``published()``."""
+"""RSS and Atom feeds of stories and of corrections, all built on ``published()``.
+
+Their text is plain: headlines, standfirsts, corrections and names. Titles, names and an Atom
+subtitle are plain text elements; an RSS <description> and an Atom <summary type="html"> are
+HTML to every reader, so plain text goes into them escaped.
+"""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from newsroom.site import absolute
+from newsroom.text import clean_text
 
 from .models import Article, Author, Correction, Section, Tag
 
 FEED_LENGTH = 20
 
 
+def cleaned(value):
+    """A feed value with its text cleaned: a string, or a list or tuple of strings."""
+    if isinstance(value, list | tuple):
+        return type(value)(cleaned(part) for part in value)
+    return clean_text(value)
+
+
 class SiteFeed(Feed):
-    """A feed whose addresses all come from settings.SITE_URL, not the sites framework."""
+    """A feed whose addresses all come from settings.SITE_URL, not the sites framework, and
+    whose text is cleaned and escaped as its elements need (see the module's docstring)."""
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
         feed.feed["feed_url"] = absolute(request.path)
+        # Saving cleans text, but rows from before that, or written by raw SQL, may still hold
+        # control characters, and one would make the XML writer fail the whole feed.
+        feed.feed = {key: cleaned(value) for key, value in feed.feed.items()}
+        feed.items = [{key: cleaned(value) for key, value in item.items()} for item in feed.items]
         return feed
+
+    def description(self, obj=None):
+        # What the feed is about (each feed's about()), for RSS: readers take it as HTML.
+        return escape(self.about(obj))
+
+    def subtitle(self, obj=None):
+        # The same for Atom, whose <subtitle> is plain text; each format ignores the other's.
+        return self.about(obj)
 
     def item_link(self, item):
         return absolute(item.get_absolute_url())
@@ -34,7 +61,7 @@ class LatestStories(SiteFeed):
     def link(self, obj=None):
         return absolute(reverse("articles:home"))
 
-    def description(self, obj=None):
+    def about(self, obj=None):
         return f"The latest stories from {settings.PUBLISHER_NAME}."
 
     def stories(self, obj):
@@ -47,7 +74,7 @@ class LatestStories(SiteFeed):
         return item.headline
 
     def item_description(self, item):
-        return item.standfirst
+        return escape(item.standfirst)
 
     def item_pubdate(self, item):
         return item.published_at
@@ -74,7 +101,7 @@ class SectionStories(LatestStories):
     def link(self, obj=None):
         return absolute(obj.get_absolute_url())
 
-    def description(self, obj=None):
+    def about(self, obj=None):
         return f"The latest {obj.name} stories from {settings.PUBLISHER_NAME}."
 
     def stories(self, obj):
@@ -87,7 +114,7 @@ class AuthorStories(SectionStories):
     def get_object(self, request, slug):
         return get_object_or_404(Author, slug=slug)
 
-    def description(self, obj=None):
+    def about(self, obj=None):
         return f"The latest stories by {obj.name} for {settings.PUBLISHER_NAME}."
 
 
@@ -97,7 +124,7 @@ class TagStories(SectionStories):
     def get_object(self, request, slug):
         return get_object_or_404(Tag, slug=slug)
 
-    def description(self, obj=None):
+    def about(self, obj=None):
         return f"The latest stories about {obj.name} from {settings.PUBLISHER_NAME}."
 
 
@@ -110,7 +137,7 @@ class LatestCorrections(SiteFeed):
     def link(self):
         return absolute(reverse("articles:corrections"))
 
-    def description(self):
+    def about(self, obj=None):
         return f"Corrections and clarifications published by {settings.PUBLISHER_NAME}."
 
     def items(self):
@@ -124,7 +151,7 @@ class LatestCorrections(SiteFeed):
         return f"{item.get_kind_display()}: {item.article.headline}"
 
     def item_description(self, item):
-        return item.text
+        return escape(item.text)
 
     def item_pubdate(self, item):
         return item.published_at
@@ -132,24 +159,19 @@ class LatestCorrections(SiteFeed):
 
 class LatestStoriesAtom(LatestStories):
     feed_type = Atom1Feed
-    subtitle = LatestStories.description
 
 
 class SectionStoriesAtom(SectionStories):
     feed_type = Atom1Feed
-    subtitle = SectionStories.description
 
 
 class AuthorStoriesAtom(AuthorStories):
     feed_type = Atom1Feed
-    subtitle = AuthorStories.description
 
 
 class TagStoriesAtom(TagStories):
     feed_type = Atom1Feed
-    subtitle = TagStories.description
 
 
 class LatestCorrectionsAtom(LatestCorrections):
     feed_type = Atom1Feed
-    subtitle = LatestCorrections.description

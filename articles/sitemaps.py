@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inspections.models import InspectionReport, Organisation
+from newsroom.text import clean_text
 
 from .models import Article, Author, Section, Tag
 
@@ -172,8 +173,18 @@ def news_sitemap(request):
         .order_by("-published_at", "-pk")
         .only("headline", "slug", "published_at")[:NEWS_LIMIT]
     )
+    # Saving cleans headlines, but a row from before that, or written by raw SQL, may still hold
+    # a control character, which would leave the sitemap not XML.
+    stories = [
+        {
+            "location": article.get_absolute_url(),
+            "published_at": article.published_at,
+            "title": clean_text(article.headline),
+        }
+        for article in articles
+    ]
     context = {
-        "articles": articles,
+        "stories": stories,
         "site_url": settings.SITE_URL,
         "publisher_name": settings.PUBLISHER_NAME,
         "language": settings.PUBLISHER_LANGUAGE,

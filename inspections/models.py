@@ -6,6 +6,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.text import CleanCharField, CleanTextField
+
 from . import panel, prose
 
 
@@ -30,8 +32,8 @@ class FindingKind(models.TextChoices):
 class Inspectorate(models.Model):
     """A body that inspects and grades others (HMICFRS, Ofsted, CQC)."""
 
-    name = models.CharField(max_length=200, unique=True)
-    short_name = models.CharField(max_length=30, help_text="As readers know it, e.g. HMICFRS.")
+    name = CleanCharField(max_length=200, unique=True)
+    short_name = CleanCharField(max_length=30, help_text="As readers know it, e.g. HMICFRS.")
     slug = models.SlugField(unique=True)
     website = models.URLField(blank=True)
 
@@ -48,8 +50,8 @@ class Inspectorate(models.Model):
 class GradeScale(models.Model):
     """An ordered set of grades an inspectorate awards, best first."""
 
-    name = models.CharField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    name = CleanCharField(max_length=100, unique=True)
+    description = CleanTextField(blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -63,9 +65,9 @@ class Grade(models.Model):
 
     scale = models.ForeignKey(GradeScale, on_delete=models.CASCADE, related_name="grades")
     position = models.PositiveSmallIntegerField(help_text="1 is the best grade of the scale.")
-    label = models.CharField(max_length=50)
+    label = CleanCharField(max_length=50)
     slug = models.SlugField(max_length=50)
-    definition = models.CharField(max_length=300, blank=True)
+    definition = CleanCharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["scale", "position"]
@@ -84,7 +86,7 @@ class Framework(models.Model):
     inspectorate = models.ForeignKey(
         Inspectorate, on_delete=models.PROTECT, related_name="frameworks"
     )
-    name = models.CharField(max_length=100, unique=True)
+    name = CleanCharField(max_length=100, unique=True)
     slug = models.SlugField(unique=True)
     scale = models.ForeignKey(GradeScale, on_delete=models.PROTECT, related_name="frameworks")
     comparable_with = models.ManyToManyField(
@@ -95,7 +97,7 @@ class Framework(models.Model):
             "Leave empty when it says they cannot (PEEL 2021/22 and earlier cycles)."
         ),
     )
-    description = models.TextField(blank=True)
+    description = CleanTextField(blank=True)
 
     class Meta:
         ordering = ["inspectorate", "name"]
@@ -120,10 +122,10 @@ class Framework(models.Model):
 class Organisation(models.Model):
     """An inspected body: a police force, school, hospital, care home or fire service."""
 
-    name = models.CharField(max_length=200)
+    name = CleanCharField(max_length=200)
     slug = models.SlugField(unique=True)
     kind = models.CharField(max_length=20, choices=OrganisationKind, default=OrganisationKind.OTHER)
-    area = models.CharField(
+    area = CleanCharField(
         max_length=200, blank=True, help_text="Where it works, as readers say it."
     )
 
@@ -182,15 +184,15 @@ class InspectionReport(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="reports")
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="reports")
-    title = models.CharField(max_length=250)
+    title = CleanCharField(max_length=250)
     slug = models.SlugField(max_length=250, unique=True)
     published_on = models.DateField()
-    lead_inspector_name = models.CharField(max_length=200, blank=True)
-    lead_inspector_title = models.CharField(
+    lead_inspector_name = CleanCharField(max_length=200, blank=True)
+    lead_inspector_title = CleanCharField(
         max_length=200, blank=True, help_text="e.g. HM Inspector of Constabulary."
     )
     url = models.URLField("link to the full report", max_length=500, blank=True)
-    summary = models.TextField(blank=True)
+    summary = CleanTextField(blank=True)
     previous_report = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -333,10 +335,10 @@ class GradedArea(models.Model):
     report = models.ForeignKey(
         InspectionReport, on_delete=models.CASCADE, related_name="graded_areas"
     )
-    name = models.CharField("area", max_length=200)
+    name = CleanCharField("area", max_length=200)
     grade = models.ForeignKey(Grade, on_delete=models.PROTECT, related_name="graded_areas")
     position = models.PositiveSmallIntegerField(help_text="Order in the report, from 1.")
-    finding = models.TextField(
+    finding = CleanTextField(
         blank=True, help_text="The inspectorate's short finding for this area."
     )
     added_on = models.DateField(
@@ -382,7 +384,7 @@ class Finding(models.Model):
         GradedArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="findings"
     )
     kind = models.CharField(max_length=30, choices=FindingKind)
-    text = models.TextField()
+    text = CleanTextField()
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

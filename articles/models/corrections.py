@@ -8,6 +8,8 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from newsroom.text import CleanCharField, CleanTextField
+
 from .stories import Article
 
 
@@ -70,8 +72,8 @@ class Correction(models.Model):
     kind = models.CharField(
         max_length=20, choices=CorrectionKind, default=CorrectionKind.CORRECTION
     )
-    text = models.TextField(help_text="What readers see: what was wrong and what is right.")
-    internal_note = models.TextField(
+    text = CleanTextField(help_text="What readers see: what was wrong and what is right.")
+    internal_note = CleanTextField(
         blank=True, help_text="For the desk only: what was wrong and who reported it."
     )
     placement = models.CharField(
@@ -88,7 +90,7 @@ class Correction(models.Model):
         blank=True,
         related_name="corrections_added",
     )
-    created_by_name = models.CharField(
+    created_by_name = CleanCharField(
         max_length=150,
         blank=True,
         editable=False,

@@ -1,6 +1,5 @@
 """Fields and checks that stories and people share: sanitised rich text, uploaded images."""
 
-import re
 import uuid
 from pathlib import Path
 
@@ -8,6 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
+
+from newsroom.text import CONTROL_CHARACTERS, UNWANTED  # noqa: F401 (articles.models exports it)
 
 
 def image_upload_to(instance, filename):
@@ -26,18 +27,17 @@ def validate_image_size(image):
         )
 
 
-# C0 control characters other than tab, newline and carriage return have no place in a story.
-# Written as entities (java&#1;script:) they survive the allow-list as a "relative" link that
-# becomes javascript: once a lax client drops them; so they go, and the result is checked again.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def sanitise_body(html):
-    """Strip everything from story HTML but what the editor allows (settings.PROSE_EXTENSIONS)."""
+    """Strip everything from story HTML but what the editor allows (settings.PROSE_EXTENSIONS),
+    and the characters plain text loses too (newsroom.text.UNWANTED): bidi overrides reorder
+    a story's words as they do a name's."""
+    # Control characters written as entities (java&#1;script:) survive the allow-list as a
+    # "relative" link that becomes javascript: once a lax client drops them; so they go, and the
+    # result is checked again.
     sanitise = ProseBodyField.sanitizer()
-    clean = sanitise(CONTROL_CHARACTERS.sub("", html or ""))
-    while CONTROL_CHARACTERS.search(clean):
-        clean = sanitise(CONTROL_CHARACTERS.sub("", clean))
+    clean = sanitise(UNWANTED.sub("", html or ""))
+    while UNWANTED.search(clean):
+        clean = sanitise(UNWANTED.sub("", clean))
     return clean
 
 

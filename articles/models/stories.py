@@ -10,6 +10,8 @@ from django.utils import timezone
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFit
 
+from newsroom.text import CleanCharField, CleanTextField
+
 from .fields import ProseBodyField, image_upload_to, validate_image_size
 
 
@@ -30,9 +32,9 @@ class BylineRole(models.TextChoices):
 class Section(models.Model):
     """A part of the paper readers browse: News, Crime, Politics."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = CleanCharField(max_length=100, unique=True)
     slug = models.SlugField(unique=True)
-    description = models.CharField(max_length=300, blank=True)
+    description = CleanCharField(max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in the navigation.")
 
     class Meta:
@@ -48,7 +50,7 @@ class Section(models.Model):
 class Tag(models.Model):
     """A topic that cuts across sections, e.g. a force or a council."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = CleanCharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
 
     class Meta:
@@ -64,12 +66,12 @@ class Tag(models.Model):
 class Author(models.Model):
     """A journalist who appears in bylines, with a public author page."""
 
-    name = models.CharField(max_length=200)
+    name = CleanCharField(max_length=200)
     slug = models.SlugField(unique=True)
-    job_title = models.CharField(
+    job_title = CleanCharField(
         max_length=200, blank=True, help_text="e.g. Local democracy reporter."
     )
-    bio = models.TextField(blank=True)
+    bio = CleanTextField(blank=True)
     photo = models.ImageField(
         upload_to=image_upload_to, blank=True, validators=[validate_image_size]
     )
@@ -153,13 +155,13 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     """A story, from first draft to publication and later updates."""
 
-    headline = models.CharField(max_length=200)
+    headline = CleanCharField(max_length=200)
     slug = models.SlugField(
         max_length=200,
         unique=True,
         help_text="The story's web address. Old addresses keep working.",
     )
-    standfirst = models.CharField(
+    standfirst = CleanCharField(
         max_length=400, blank=True, help_text="One or two sentences under the headline."
     )
     body = ProseBodyField(blank=True)
@@ -176,7 +178,7 @@ class Article(models.Model):
     hero_image = models.ImageField(
         upload_to=image_upload_to, blank=True, validators=[validate_image_size]
     )
-    hero_alt = models.CharField(
+    hero_alt = CleanCharField(
         "alt text",
         max_length=300,
         blank=True,
@@ -185,8 +187,8 @@ class Article(models.Model):
     hero_is_decorative = models.BooleanField(
         "decorative image", default=False, help_text="Tick only if the picture adds no information."
     )
-    hero_caption = models.CharField("caption", max_length=300, blank=True)
-    hero_credit = models.CharField("credit", max_length=200, blank=True)
+    hero_caption = CleanCharField("caption", max_length=300, blank=True)
+    hero_credit = CleanCharField("credit", max_length=200, blank=True)
     hero_small = ImageSpecField(
         source="hero_image", processors=[ResizeToFit(480)], format="WEBP", options={"quality": 78}
     )
@@ -204,13 +206,13 @@ class Article(models.Model):
         "here; otherwise the newest story leads.",
     )
 
-    seo_title = models.CharField(
+    seo_title = CleanCharField(
         "SEO title",
         max_length=70,
         blank=True,
         help_text="For search results; the headline if empty.",
     )
-    seo_description = models.CharField(
+    seo_description = CleanCharField(
         "SEO description",
         max_length=160,
         blank=True,
