@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint install browser-deps bench clean
+.PHONY: run test lint install browser-deps bench backup restore clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "newsroom needs Python 3.11 or newer")'
@@ -39,6 +39,15 @@ test: install lint browser-deps
 
 bench: install
 	@bash scripts/bench.sh
+
+# The database and MEDIA_ROOT into backups/<UTC time>/, with the site's environment (see README).
+backup: install
+	$(PY) manage.py backup
+
+# make restore FROM=backups/<time> [FORCE=1]: FORCE replaces a database that is not empty.
+restore: install
+	@test -n "$(FROM)" || { echo "Say which backup: make restore FROM=backups/<time> [FORCE=1]" >&2; exit 2; }
+	$(PY) manage.py restore $(if $(FORCE),--force) "$(FROM)"
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
