@@ -15,7 +15,6 @@ from articles.models import (
     Article,
     Author,
     CorrectionKind,
-    CorrectionUnlock,
     Section,
     Status,
     Tag,
@@ -51,6 +50,9 @@ MUST_BE_CLEANED = {
     "Finding.text",
 }
 
+# Text columns that hold no words: a one-time token is compared, never shown.
+NOT_WORDS = {"CorrectionUnlock.token"}
+
 FEEDS = [
     "/feeds/latest.rss",
     "/feeds/latest.atom",
@@ -77,6 +79,7 @@ def plain_text_fields():
         if isinstance(field, models.CharField | models.TextField)
         and not isinstance(field, not_words)
         and not field.choices
+        and f"{model.__name__}.{field.name}" not in NOT_WORDS
     ]
 
 
@@ -245,9 +248,8 @@ def poisoned(make_article, make_correction):
         headline="Force\x0btold to improve\x01",
         standfirst="Inspectors\x0bfound gaps\x1f.",
     )
-    CorrectionUnlock.objects.create(correction_id=correction.pk)
-    raw_update("articles_correction", correction.pk, text="We got\x0bit wrong\x7f.")
-    CorrectionUnlock.objects.all().delete()
+    with correction._override():  # the sanctioned way past the append-only trigger
+        raw_update("articles_correction", correction.pk, text="We got\x0bit wrong\x7f.")
     return {"section": section.slug, "author": author.slug, "tag": tag.slug}
 
 

@@ -1,10 +1,11 @@
 """Corrections: append-only entries on a story, from a typo fixed to a retraction."""
 
 import contextlib
+import secrets
 
 import reversion
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -158,15 +159,23 @@ class Correction(models.Model):
 
     @contextlib.contextmanager
     def _override(self):
-        """Open the database trigger for this one row, inside one transaction."""
+        """Open the database trigger for this one row, inside one transaction.
+
+        The unlock row carries a one-time token that the trigger compares with one this
+        transaction armed on its own connection (see CorrectionUnlock): a row inserted by
+        plain SQL, or left behind, opens nothing.
+        """
+        token = secrets.token_hex(16)
         with transaction.atomic():
-            CorrectionUnlock.objects.create(correction_id=self.pk)
+            _arm_unlock(token)
+            CorrectionUnlock.objects.create(correction_id=self.pk, token=token)
             self._unlocked = True
             try:
                 yield
             finally:
                 self._unlocked = False
                 CorrectionUnlock.objects.filter(correction_id=self.pk).delete()
+                _arm_unlock(None)
 
     def amend(self, *, by, **changes):
         """An Administrator's change to a published correction (kept in its history)."""
@@ -191,9 +200,38 @@ class Correction(models.Model):
 
 
 class CorrectionUnlock(models.Model):
-    """A row here lets one correction past the append-only trigger, inside one transaction."""
+    """A row here lets one correction past the append-only trigger, inside one transaction,
+    when its token is the one that transaction armed (``Correction._override``).
+
+    On PostgreSQL the token is armed with ``set_config(..., is_local => true)``, so it ends
+    with the transaction. On SQLite the trigger calls ``newsroom_unlock_token()``, a function
+    only the site's own connections have (``register_unlock_function``): another SQLite client
+    cannot change a correction at all.
+    """
 
     correction_id = models.BigIntegerField(primary_key=True)
+    token = models.CharField(max_length=64, default="")
 
     def __str__(self):
         return f"Unlock for correction {self.correction_id}"
+
+
+UNLOCK_SETTING = "newsroom.unlock_token"
+
+
+def _arm_unlock(token):
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, %s, true)", [UNLOCK_SETTING, token or ""])
+    else:
+        connection._newsroom_unlock_token = token
+
+
+def register_unlock_function(sender, connection, **kwargs):
+    """connection_created: give a SQLite connection the function the trigger asks."""
+    if connection.vendor == "sqlite" and connection.connection is not None:
+        connection.connection.create_function(
+            "newsroom_unlock_token",
+            0,
+            lambda: getattr(connection, "_newsroom_unlock_token", None),
+        )
