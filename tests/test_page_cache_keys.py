@@ -14,6 +14,8 @@ from articles import sitemaps
 from articles.models import Section
 
 STORY = "/news/force-told-to-improve/"
+
+
 @pytest.fixture
 def story(make_article):
     return make_article(slug="force-told-to-improve", headline="Force told to improve")
