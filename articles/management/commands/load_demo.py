@@ -20,6 +20,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from articles import demo_content as demo
+from articles import demo_reports as demo_reports
 from articles.models import Article, Author, Section, Tag
 from articles.publishing import add_correction, publish, record_update_note
 from inspections.models import Framework, GradeScale, InspectionReport, Inspectorate, Organisation
@@ -74,16 +75,16 @@ class Command(BaseCommand):
         return authors
 
     def reports(self):
-        inspectorate = get_or_create_by_slug(Inspectorate, demo.INSPECTORATE)[0]
-        organisation = get_or_create_by_slug(Organisation, demo.ORGANISATION)[0]
+        inspectorate = get_or_create_by_slug(Inspectorate, demo_reports.INSPECTORATE)[0]
+        organisation = get_or_create_by_slug(Organisation, demo_reports.ORGANISATION)[0]
         frameworks = {}
-        for fields in demo.FRAMEWORKS:
+        for fields in demo_reports.FRAMEWORKS:
             scale = GradeScale.objects.get(name=fields["scale"])
             frameworks[fields["slug"]] = get_or_create_by_slug(
                 Framework, fields, inspectorate=inspectorate, scale=scale
             )[0]
         reports = {}
-        for fields in demo.REPORTS:
+        for fields in demo_reports.REPORTS:
             report, created = get_or_create_by_slug(
                 InspectionReport,
                 fields,
@@ -94,12 +95,12 @@ class Command(BaseCommand):
             if created:
                 published_on = report.published_on
                 grades = {grade.slug: grade for grade in report.framework.scale.grades.all()}
-                areas = demo.GRADED_AREAS[report.slug]
+                areas = demo_reports.GRADED_AREAS[report.slug]
                 for position, (name, grade) in enumerate(areas, start=1):
                     report.graded_areas.create(
                         name=name, grade=grades[grade], position=position, added_on=published_on
                     )
-                for position, (kind, text) in enumerate(demo.FINDINGS.get(report.slug, [])):
+                for position, (kind, text) in enumerate(demo_reports.FINDINGS.get(report.slug, [])):
                     report.findings.create(kind=kind, text=text, position=position)
             reports[report.slug] = report
         return reports
