@@ -39,6 +39,7 @@ from django.db.backends.signals import connection_created
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,10 @@ OUTAGE_LOG_INTERVAL = 60  # seconds between two log lines about the same outage
 # While the cache is down, a process tries it again at most this often; in between, requests
 # do not wait for its timeout.
 OUTAGE_RETRY_INTERVAL = 2
+
+
+# What a cache that is down raises: Redis's errors, and the file cache's (a full or missing disk).
+CACHE_ERRORS = (RedisError, OSError)
 
 
 class CacheUnavailable(Exception):
@@ -79,7 +84,7 @@ def cache_call(operation, *args, **kwargs):
         raise CacheUnavailable
     try:
         result = getattr(cache, operation)(*args, **kwargs)
-    except Exception as error:
+    except CACHE_ERRORS as error:
         _note_outage(error)
         raise CacheUnavailable from error
     if _Outage.down:
