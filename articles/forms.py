@@ -176,8 +176,7 @@ class ArticleAdminForm(forms.ModelForm):
         if publish_at is None:
             cleaned["published_at"] = timezone.now()
             return
-        first = self.instance.first_published_at
-        first_publish = first is None or first > timezone.now()  # never live yet
+        first_publish = not publishing.went_live(self.instance.first_published_at)
         moved = "published_at" in self.changed_data or (
             first_publish and self.instance.status != Status.PUBLISHED
         )

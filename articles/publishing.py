@@ -76,16 +76,17 @@ def save_story(*, article, by=None):
     else:
         article.version += 1
     article.modified_by = by
-    if article.status == Status.PUBLISHED and not _went_live(article.first_published_at):
+    if article.status == Status.PUBLISHED and not went_live(article.first_published_at):
         article.first_published_at = article.published_at  # never live yet: live at this time
     article.save()
-    if stored and _went_live(stored["first_published_at"]):
+    if stored and went_live(stored["first_published_at"]):
         _keep_old_slug(article, stored["slug"])
     return article
 
 
-def _went_live(first_published_at):
-    """Was the story ever public? Only a first publication time that has come says so."""
+def went_live(first_published_at):
+    """Was the story ever public? Only a first publication time that has come says so.
+    (A scheduled story has a first publication time still ahead: it has not gone live.)"""
     return first_published_at is not None and first_published_at <= timezone.now()
 
 
@@ -102,7 +103,7 @@ def publish(*, article, by=None, at=None):
     article.status = Status.PUBLISHED
     if at is not None:
         article.published_at = at
-    elif article.published_at is None or not _went_live(article.first_published_at):
+    elif article.published_at is None or not went_live(article.first_published_at):
         article.published_at = timezone.now()
     return _save_with_revision(article, by, f"Status set to {article.display_status}")
 
