@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from . import gradecsv
 from .importing import ImportFailed, import_graded_areas
 from .models import (
     Finding,
@@ -132,11 +133,9 @@ class InspectionReportAdmin(admin.ModelAdmin):
         form = ImportGradesForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                result = import_graded_areas(report=report, file=form.cleaned_data["file"].read())
+                result = import_graded_areas(report=report, file=form.cleaned_data["file"])
             except ImportFailed as failure:
                 errors = failure.errors
-            except UnicodeDecodeError:
-                errors = ["The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."]
             else:
                 self.message_user(request, f"Grades imported: {result}", messages.SUCCESS)
                 return redirect(
@@ -159,7 +158,10 @@ class InspectionReportAdmin(admin.ModelAdmin):
 class ImportGradesForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
-        help_text="Columns: area, grade, finding, with a header row. UTF-8.",
+        help_text=(
+            f"Columns: area, grade, finding, with a header row. CSV UTF-8, {gradecsv.LIMITS}: "
+            "far more than the tens of areas a report grades."
+        ),
     )
 
 

@@ -3,6 +3,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inspections.importing import ImportFailed, import_graded_areas
@@ -96,11 +98,35 @@ def test_progress_is_reported_every_hundred_rows(make_report):
     report = make_report(areas=0)
     rows = "".join(f"Area {n},good,\n" for n in range(250))
     calls = []
-    import_graded_areas(
-        report=report, file="area,grade,finding\n" + rows, progress=lambda *a: calls.append(a)
-    )
-    assert calls == [(100, 250), (200, 250), (250, 250)]
+    import_graded_areas(report=report, file="area,grade,finding\n" + rows, progress=calls.append)
+    assert calls == [
+        "Checked 100 of 250 rows (40%)",
+        "Checked 200 of 250 rows (80%)",
+        "Checked 250 of 250 rows (100%)",
+        "Saved 100 of 250 areas (40%)",
+        "Saved 200 of 250 areas (80%)",
+        "Saved 250 of 250 areas (100%)",
+    ]
     assert report.graded_areas.count() == 250
+
+
+def test_areas_in_reverse_order_swap_positions(peel_report):
+    before = area_table(peel_report)
+    text = "area,grade\n" + "".join(f"{name},{grade}\n" for _, name, grade in reversed(before))
+    result = import_graded_areas(report=peel_report, file=text)
+    assert (result.created, result.updated, result.removed) == (0, 9, 0)
+    assert area_table(peel_report) == [
+        (position, name, grade) for position, (_, name, grade) in enumerate(reversed(before), 1)
+    ]
+
+
+def test_importing_the_same_areas_again_writes_none_of_them(peel_report):
+    text = "area,grade\n" + "".join(f"{n},{g}\n" for _, n, g in area_table(peel_report))
+    with CaptureQueriesContext(connection) as queries:
+        result = import_graded_areas(report=peel_report, file=text)
+    assert (result.created, result.updated, result.removed) == (0, 9, 0)
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes == []
 
 
 def test_command_imports_and_shows_progress(peel_report, tmp_path, capsys):
