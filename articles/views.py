@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from inspections.models import InspectionReport
 from newsroom.site import page_of, site_render
 
-from . import jsonld
+from . import images, jsonld
 from .models import (
     Article,
     Author,
@@ -126,10 +126,18 @@ def article_detail(request, slug):
 
 
 def hero_image(article):
-    """The hero's renditions for `srcset`; None when there is no picture or it cannot be read."""
-    if not article.hero_image:
+    """The hero's renditions for `srcset`, or the original picture alone while they are being
+    made in the background (never here); None when there is no picture or it cannot be read."""
+    picture = article.hero_image
+    if not picture:
         return None
     try:
+        if not picture.renditions_ready:
+            return {
+                "src": picture.url,
+                "srcset": f"{picture.url} {images.picture_width(picture)}w",
+                "large": picture.url,
+            }
         return {
             "src": article.hero_medium.url,
             "srcset": ", ".join(
@@ -142,7 +150,7 @@ def hero_image(article):
             ),
             "large": article.hero_large.url,
         }
-    except (OSError, ValueError):
+    except (OSError, ValueError):  # also a stored file that is not a picture (images.NotAPicture)
         return None
 
 

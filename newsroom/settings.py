@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 import environ
+import PIL.Image
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -173,7 +174,15 @@ WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Pixels a picture may have: more than a 48-megapixel camera makes, far more than a page shows.
+# An upload with more is refused; Pillow will not open a file with over twice as many at all
+# (a decompression bomb: a small file that decodes to gigabytes).
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=50_000_000)
+PIL.Image.MAX_IMAGE_PIXELS = IMAGE_MAX_PIXELS
+# Renditions are queued when a picture is saved and made after the commit, on a background
+# thread, never in a request (articles/images.py says why).
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+IMAGEKIT_DEFAULT_CACHEFILE_BACKEND = "articles.images.AfterCommit"
 
 # Security. Production is secure by default; each switch can be turned off for a deployment
 # that really needs it (documented in .env.example).

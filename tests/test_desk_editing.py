@@ -148,7 +148,7 @@ def test_a_file_that_is_not_an_image_is_refused(story, staff):
         login(staff("Editor")), change_url(article), hero_image=fake, hero_alt="A photo"
     )
     assert response.status_code == 200
-    assert "Upload a valid image" in response.content.decode()
+    assert "This file is not a JPEG, PNG, WebP or GIF image" in response.content.decode()
     article.refresh_from_db()
     assert not article.hero_image
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 from PIL import Image
 
+from articles import images
 from articles.models import Author, Byline, BylineRole, CorrectionKind, Tag
 
 SITE = "https://news.example.org"
@@ -112,11 +113,15 @@ def test_story_json_ld_lists_public_corrections_but_not_routine_updates(client, 
     )
 
 
-def test_story_json_ld_carries_the_hero_image(client, make_article):
+def test_story_json_ld_carries_the_hero_image(
+    client, make_article, django_capture_on_commit_callbacks
+):
     buffer = io.BytesIO()
     Image.new("RGB", (1600, 900), "#456").save(buffer, "JPEG")
     story = make_article(hero_alt="A police car")
-    story.hero_image.save("car.jpg", ContentFile(buffer.getvalue()))
+    with django_capture_on_commit_callbacks(execute=True):  # renditions are made after commit
+        story.hero_image.save("car.jpg", ContentFile(buffer.getvalue()))
+    assert images.wait_for_renditions()
     response = client.get(story.get_absolute_url())
     image = json_ld(response)["image"][0]
     assert image.startswith(f"{SITE}/media/") and image.endswith(".webp")

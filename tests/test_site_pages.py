@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from articles import images
 from articles.models import (
     Author,
     Byline,
@@ -227,6 +228,7 @@ def test_hero_image_has_a_responsive_srcset_caption_credit_and_alt(
         hero_credit="Jo Bloggs",
     )
     story.hero_image.save("hq.jpg", ContentFile(buffer.getvalue()))
+    assert images.wait_for_renditions()  # made after the commit, on a background thread
     page = html(client.get(story.get_absolute_url()))
     img = re.search(r'<figure class="hero">\s*<img ([^>]+)>', page).group(1)
     assert re.search(r'srcset="\S+\.webp 480w, \S+\.webp 960w, \S+\.webp 1600w"', img)

@@ -7,12 +7,11 @@ from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from imagekit.models import ImageSpecField
-from imagekit.processors import ResizeToFit
 
 from newsroom.text import CleanCharField, CleanTextField
 
-from .fields import ProseBodyField, image_upload_to, validate_image_size
+from ..images import Rendition
+from .fields import PictureField, ProseBodyField, image_upload_to, validate_image_size
 
 
 class Status(models.TextChoices):
@@ -72,12 +71,8 @@ class Author(models.Model):
         max_length=200, blank=True, help_text="e.g. Local democracy reporter."
     )
     bio = CleanTextField(blank=True)
-    photo = models.ImageField(
-        upload_to=image_upload_to, blank=True, validators=[validate_image_size]
-    )
-    photo_thumbnail = ImageSpecField(
-        source="photo", processors=[ResizeToFit(240, 240)], format="WEBP", options={"quality": 80}
-    )
+    photo = PictureField(upload_to=image_upload_to, blank=True, validators=[validate_image_size])
+    photo_thumbnail = Rendition(source="photo", width=240, height=240, quality=80)
     email = models.EmailField("public contact email", blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -175,7 +170,7 @@ class Article(models.Model):
         help_text="Inspection reports this story covers; each shows a grades panel.",
     )
 
-    hero_image = models.ImageField(
+    hero_image = PictureField(
         upload_to=image_upload_to, blank=True, validators=[validate_image_size]
     )
     hero_alt = CleanCharField(
@@ -189,15 +184,9 @@ class Article(models.Model):
     )
     hero_caption = CleanCharField("caption", max_length=300, blank=True)
     hero_credit = CleanCharField("credit", max_length=200, blank=True)
-    hero_small = ImageSpecField(
-        source="hero_image", processors=[ResizeToFit(480)], format="WEBP", options={"quality": 78}
-    )
-    hero_medium = ImageSpecField(
-        source="hero_image", processors=[ResizeToFit(960)], format="WEBP", options={"quality": 78}
-    )
-    hero_large = ImageSpecField(
-        source="hero_image", processors=[ResizeToFit(1600)], format="WEBP", options={"quality": 78}
-    )
+    hero_small = Rendition(source="hero_image", width=480)
+    hero_medium = Rendition(source="hero_image", width=960)
+    hero_large = Rendition(source="hero_image", width=1600)
 
     is_lead = models.BooleanField(
         "lead story",
