@@ -81,8 +81,7 @@ def author_detail(request, slug):
 
 
 def article_detail(request, slug):
-    is_staff = request.user.is_staff
-    articles = Article.objects.all() if is_staff else Article.objects.published()
+    articles = Article.objects.previewable_by(request.user)
     article = (
         articles.select_related("section")
         .prefetch_related(

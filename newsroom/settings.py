@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "imagekit",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "newsroom",
     "inspections",
     "articles",
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "newsroom.staff_auth.SecondStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -148,6 +152,26 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Argon2 for every new or changed password; an older PBKDF2 hash still verifies and is replaced
+# by an Argon2 one when its owner next logs in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# A staff session ends after a working day without a request, not a fixed time after logging in:
+# saving it on every request moves its expiry on. That costs one session write per staff
+# request; readers have no session, and an empty session is never written.
+SESSION_COOKIE_AGE = 10 * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+# Two-factor sign-in (django-otp, TOTP; newsroom/staff_auth.py): with this on, Editors and
+# Administrators must set up an authenticator app at their first sign-in and give its code after
+# their password. Anyone who has set one up is always asked for its code. Off under DEBUG, so
+# the accounts `make run` prints log in with their password alone.
+STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=not DEBUG)
+# The device admin never shows a key or its QR code: only its owner sees that, while setting up.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -242,6 +266,7 @@ PUBLISHER_NAME = env("PUBLISHER_NAME", default="The Fenland Courier")
 PUBLISHER_LANGUAGE = "en"
 
 LOGIN_URL = "admin:login"
+OTP_TOTP_ISSUER = PUBLISHER_NAME  # the name the authenticator app shows beside the code
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -7,6 +7,8 @@ from newsroom import availability
 from newsroom.site import reader_pages
 
 urlpatterns = [
+    # Two-factor sign-in, after the password at /admin/login/ (newsroom/staff_auth.py).
+    path("admin/two-factor/", include("newsroom.staff_auth")),
     path("admin/", admin.site.urls),
     path("healthz", availability.healthz, name="healthz"),
     *reader_pages(

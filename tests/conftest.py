@@ -143,14 +143,3 @@ def make_user(db):
         return user
 
     return make
-
-
-@pytest.fixture
-def role_client(client, make_user):
-    """A test client logged in (force_login: django-axes needs a request for login()) as a role."""
-
-    def login(role):
-        client.force_login(make_user(role))
-        return client
-
-    return login

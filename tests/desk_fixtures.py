@@ -16,6 +16,8 @@ import pytest
 import reversion
 from django.test import Client
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
 from articles.models import Article
@@ -44,9 +46,17 @@ def post_form(client, url, form_id="article_form", **changes):
     return client.post(url, data)
 
 
-def login(user):
-    client = Client()
+def login(user, client=None):
+    """A client signed in as `user` as after the whole sign-in: password, then the code from a
+    confirmed authenticator app (django-otp's session mark), so no role is held at that step."""
+    client = client or Client()
     client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="Test phone", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     return client
 
 
@@ -90,6 +100,23 @@ def png_bytes(size=(40, 30)):
     buffer = io.BytesIO()
     Image.new("RGB", size, "#3a6").save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+@pytest.fixture
+def role_client(client, make_user):
+    """A test client signed in as a role, code and all (force_login: django-axes needs a request
+    for login(); tests/test_staff_accounts.py goes through the real forms)."""
+
+    def sign_in(role):
+        return login(make_user(role), client)
+
+    return sign_in
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's, signed in with the code too, as a superuser must be."""
+    return login(admin_user, client)
 
 
 @pytest.fixture

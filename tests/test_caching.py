@@ -45,9 +45,9 @@ def test_a_scheduled_story_goes_live_at_its_time_without_a_write(client, make_ar
     assert b"Embargoed until later" in live.content
 
 
-def test_staff_previews_are_never_cached(client, make_article, make_user):
+def test_staff_previews_are_never_cached(client, make_article, role_client):
     article = make_article(headline="Draft in progress", status=Status.DRAFT, published_at=None)
-    client.force_login(make_user("Editor"))
+    role_client("Editor")  # signs `client` in
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert "X-Page-Cache" not in response

@@ -138,7 +138,8 @@ def test_load_demo_twice_leaves_the_same_rows(db):
     assert first["articles.Article"] >= 3
 
 
-def test_printed_demo_accounts_can_log_into_the_admin(client, db):
+def test_printed_demo_accounts_can_log_into_the_admin(client, db, settings):
+    settings.STAFF_2FA_REQUIRED = False  # as under `make run` (DEBUG=1)
     out = io.StringIO()
     call_command("load_demo", "--accounts", stdout=out)
     lines = [line.split() for line in out.getvalue().splitlines() if "password:" in line]

@@ -257,7 +257,7 @@ def test_staff_preview_unpublished_stories_with_a_banner_and_never_cached(
 ):
     story = make_article(**fields)
     assert client.get(story.get_absolute_url()).status_code == 404
-    staff = role_client("Reporter")
+    staff = role_client("Editor")
     response = staff.get(story.get_absolute_url())
     assert response.status_code == 200
     assert "Not published." in html(response)

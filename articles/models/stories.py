@@ -116,6 +116,16 @@ class ArticleQuerySet(models.QuerySet):
         """Published, with a publish time still ahead: live at that time with no further write."""
         return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
 
+    def previewable_by(self, user):
+        """What a person may read on the reader site: public stories; an editor, every story;
+        other staff, also the stories that are their own (as ``Article.is_owned_by`` says)."""
+        if not (user.is_authenticated and user.is_staff):
+            return self.published()
+        if user.has_perm("articles.publish_article"):
+            return self.all()
+        own = Byline.objects.filter(author__user=user).values("article")
+        return self.published() | self.filter(Q(created_by=user) | Q(pk__in=own))
+
     def search(self, query):
         """Stories matching a reader's query, best first: PostgreSQL full-text search with the
         headline weighted above the standfirst above the body (GIN index: migration 0004),
