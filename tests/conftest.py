@@ -21,6 +21,7 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.utils import timezone
 
+from articles import images
 from articles.models import Article, Author, Byline, Section, Status
 
 pytest_plugins = ["tests.desk_fixtures", "tests.inspections_fixtures", "tests.site_fixtures"]
@@ -93,6 +94,10 @@ def _isolated_media_and_cache(settings, tmp_path):
     # hundreds of accounts. What is tested is who may log in, not the hash's cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()  # the page cache's generation lives in the cache, not in the rolled-back DB
+    yield
+    # Renditions are made on a background thread after commit: let a test's jobs finish in
+    # its own MEDIA_ROOT, not the next test's.
+    images.wait_for_renditions()
 
 
 @pytest.fixture
