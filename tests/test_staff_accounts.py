@@ -331,3 +331,10 @@ def test_an_editor_sets_up_an_app_in_a_browser_under_the_strict_csp(
     page.wait_for_url(f"{live_server.url}/admin/")
     assert page.locator("h1").inner_text() == "Site administration"
     assert errors == []
+
+
+def test_administrators_can_remove_a_staff_members_lost_device(make_user):
+    administrator = make_user("Administrator", "admin-lost-phone")
+    assert administrator.has_perm("otp_totp.delete_totpdevice")
+    assert administrator.has_perm("otp_totp.view_totpdevice")
+    assert not make_user("Editor", "editor-lost-phone").has_perm("otp_totp.delete_totpdevice")
