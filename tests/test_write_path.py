@@ -31,6 +31,7 @@ def test_the_desk_adds_a_correction_from_the_storys_own_page(seed_like_story, st
     desk = login(staff("Corrections desk"))
     page = desk.get(change_url(seed_like_story))
     assert page.status_code == 200
+    assert "<p>Text.</p>" in page.content.decode()  # read as readers read it, not as source
     links = lxml.html.fromstring(page.content).xpath("//a[normalize-space()='Add a correction']")
     assert len(links) == 1
     form_page = desk.get(links[0].get("href"))

@@ -7,6 +7,7 @@ through ``articles.publishing``.
 
 from django.contrib import admin, messages
 from django.db import transaction
+from django.utils.safestring import mark_safe
 from js_asset import Media
 from reversion import set_comment
 from reversion.admin import VersionAdmin
@@ -18,6 +19,7 @@ from ..models import (
     Byline,
     Correction,
     Status,
+    sanitise_body,
 )
 from .story_history import StoryHistoryMixin
 
@@ -113,7 +115,13 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "tags", "reports"]
-    readonly_fields = ["first_published_at", "updated_at", "created_by", "modified_by"]
+    readonly_fields = [
+        "body_as_read",
+        "first_published_at",
+        "updated_at",
+        "created_by",
+        "modified_by",
+    ]
     inlines = [BylineInline, CorrectionInline]
     actions = ["publish_selected", "unpublish_selected"]
     object_history_template = "admin/articles/article/object_history.html"
@@ -124,8 +132,21 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
 
     def get_fieldsets(self, request, obj=None):
         this_change = ["minor_edit", "update_note", "revision_note"] if obj else ["revision_note"]
+        # Those who read a story here without editing it (the corrections desk) read its text
+        # as readers do, not as HTML source.
+        reads_only = obj is not None and not self.has_change_permission(request, obj)
         return [
-            (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
+            (
+                None,
+                {
+                    "fields": [
+                        "headline",
+                        "slug",
+                        "standfirst",
+                        "body_as_read" if reads_only else "body",
+                    ]
+                },
+            ),
             ("Filing", {"fields": ["section", "tags", "reports", "is_lead"]}),
             (
                 "Hero image",
@@ -165,6 +186,10 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"user": request.user})
+
+    @admin.display(description="Body")
+    def body_as_read(self, article):
+        return mark_safe(sanitise_body(article.body))  # noqa: S308 (sanitised just now)
 
     @admin.display(description="Status", ordering="status")
     def display_status(self, article):
