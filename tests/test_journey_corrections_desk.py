@@ -62,6 +62,8 @@ def test_the_desk_corrects_the_live_seed_story_from_its_own_page(site, page):
         page.wait_for_url("**/admin/articles/article/")
         page.click("text=Cambridgeshire police told to improve")
         assert page.locator("input[name=_save]").count() == 0  # the desk reads, not edits
+        body = page.inner_text(".field-body_as_read")  # the text as readers read it
+        assert "Cambridgeshire" in body and "<p>" not in body
         shoot(page, "1-story-page")
         page.click("text=Add a correction")
         page.wait_for_url("**/admin/articles/correction/add/?article=*")
