@@ -36,10 +36,15 @@ def pytest_configure(config):
         config.option.output = str(ARTIFACTS)
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Transactional tests (live_server, transactional_db, django_db(transaction=True)) start
     with the migrations' data (roles, grade scales, the Site): each one's flush empties every
-    table, so without serialized_rollback the next would find no "Editor" group."""
+    table, so without serialized_rollback the next would find no "Editor" group.
+
+    They also run after every other database test. pytest-django sorts them so, but pytest's
+    own grouping by session-scoped parameters (Playwright's browser name) runs later and can
+    pull a live-server browser test in among the others; so the order is made again, last."""
     for item in items:
         marker = item.get_closest_marker("django_db")
         kwargs = dict(marker.kwargs) if marker else {}
@@ -47,6 +52,16 @@ def pytest_collection_modifyitems(items):
         if kwargs.get("transaction") or fixtures & {"live_server", "transactional_db"}:
             kwargs |= {"transaction": True, "serialized_rollback": True}
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+    items.sort(key=_database_order)
+
+
+def _database_order(item):
+    """As pytest-django orders tests: plain database tests, then transactional ones, then the
+    rest."""
+    marker = item.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        return 1
+    return 0 if marker or "db" in getattr(item, "fixturenames", ()) else 2
 
 
 @pytest.fixture(scope="session")
