@@ -83,9 +83,9 @@ AUTHORS = [
         "slug": "stephen-briggs",
         "name": "Stephen Briggs",
         "job_title": "Reporter",
-        "bio": "Stephen reports on crime, courts and policing across Peterborough and "
-        "Cambridgeshire.",
-        "email": "news@example.org",
+        # A real journalist: no biography or address is invented for him.
+        "bio": "",
+        "email": "",
     },
     {
         "slug": "amira-khan",
@@ -190,9 +190,8 @@ investigation;</li>
 social media and the e-cops scheme.</li>
 </ul>
 <h2>What the inspector concluded</h2>
-<blockquote><p>Mr Wilsher thanked the force's officers and staff for their work keeping people
-safe and said he would track its progress on each area he had asked it to improve.</p>
-</blockquote>
+<p>Mr Wilsher thanked the force's officers and staff for their work keeping people safe and
+said he would track its progress on each area he had asked it to improve.</p>
 <h2>The force's response</h2>
 <p>Chief Constable Nick Dean said the force welcomed the report and pointed to the four good
 grades, including recording data about crime, where the force recorded 99% of sexual
@@ -208,8 +207,8 @@ Commissioner, to comment on the findings.</p>
 
 SEED_STORY = Story(
     slug="cambridgeshire-police-told-to-improve-investigations-and-response",
-    headline="Cambridgeshire police told to improve at investigating crime and "
-    "responding to the public",
+    headline="Inspectors tell Cambridgeshire police to get better at investigations "
+    "and at answering the public",
     standfirst="Inspectors warn that victims may not always receive the service "
     "they should, in a report grading the force in nine areas.",
     body=SEED_BODY.strip(),
@@ -220,7 +219,8 @@ SEED_STORY = Story(
     publish_at=dt.datetime(2022, 6, 21, 5, 0, tzinfo=LONDON),
     update_notes=[
         (
-            "This story was updated with the response of Chief Constable Nick Dean.",
+            # The real update's reason is not known; the note says only what is.
+            "This story was updated after it was first published.",
             dt.datetime(2022, 6, 21, 12, 24, tzinfo=LONDON),
         ),
     ],
