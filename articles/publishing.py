@@ -61,6 +61,38 @@ def publish_problems(article, *, byline_count=None):
     return problems
 
 
+def publish_warnings(article):
+    """What the desk should check before the story goes live, as messages; nothing is blocked.
+
+    Right of reply: every organisation whose inspection the story covers should have been asked
+    for comment, and a request whose deadline is still ahead has not had its fair time.
+    """
+    if article.pk is None:
+        return []
+    requests = list(article.comment_requests.select_related("organisation"))
+    asked = {request.organisation_id for request in requests}
+    warnings = []
+    organisations = {
+        report.organisation for report in article.reports.select_related("organisation")
+    }
+    for organisation in sorted(organisations, key=str):
+        if organisation.pk not in asked:
+            warnings.append(
+                f"Right of reply: this story covers an inspection of {organisation}, which has "
+                "not been asked for comment. Record the request under “Requests for comment”."
+            )
+    now = timezone.now()
+    for request in requests:
+        if request.is_open and request.deadline > now:
+            deadline = timezone.localtime(request.deadline)
+            warnings.append(
+                f"Right of reply: {request.recipient} has until {deadline:%d %b %Y, %H:%M} to "
+                "reply and has not yet; publishing before then does not give them the time "
+                "we promised."
+            )
+    return warnings
+
+
 @transaction.atomic
 def save_story(*, article, by=None):
     """Save a story as the desk does: new version, who and when, first publication, and a

@@ -18,6 +18,7 @@ from .models import (
     Article,
     Author,
     Byline,
+    CommentRequest,
     Correction,
     Placement,
     Section,
@@ -89,6 +90,7 @@ def article_detail(request, slug):
             "tags",
             Prefetch("corrections", queryset=Correction.objects.visible()),
             Prefetch("reports", queryset=InspectionReport.objects.for_panel()),
+            Prefetch("comment_requests", queryset=CommentRequest.objects.for_story()),
         )
         .filter(slug=slug)
         .first()

@@ -21,6 +21,7 @@ from ..models import (
     Status,
     sanitise_body,
 )
+from .replies import CommentRequestInline
 from .story_history import StoryHistoryMixin
 
 
@@ -122,7 +123,7 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
         "created_by",
         "modified_by",
     ]
-    inlines = [BylineInline, CorrectionInline]
+    inlines = [BylineInline, CommentRequestInline, CorrectionInline]
     actions = ["publish_selected", "unpublish_selected"]
     object_history_template = "admin/articles/article/object_history.html"
     history_latest_first = True
@@ -257,6 +258,9 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
     def _warn_about_grade_counts(self, request, article):
         for warning in article.grade_count_warnings():
             self.message_user(request, warning, messages.WARNING)
+        if request.method == "GET":
+            for warning in publishing.publish_warnings(article):
+                self.message_user(request, warning, messages.WARNING)
 
     def log_change(self, request, obj, message):
         entry = super().log_change(request, obj, message)

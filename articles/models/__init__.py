@@ -18,6 +18,12 @@ from .fields import (
     sanitise_body,
     validate_image_size,
 )
+from .replies import (
+    Channel,
+    CommentRequest,
+    CommentRequestQuerySet,
+    ReplyStatus,
+)
 from .stories import (
     ALT_TEXT_NEEDED,
     BYLINE_NEEDED,
@@ -45,6 +51,9 @@ __all__ = [
     "Author",
     "Byline",
     "BylineRole",
+    "Channel",
+    "CommentRequest",
+    "CommentRequestQuerySet",
     "Correction",
     "CorrectionKind",
     "CorrectionLocked",
@@ -52,6 +61,7 @@ __all__ = [
     "CorrectionUnlock",
     "Placement",
     "ProseBodyField",
+    "ReplyStatus",
     "Section",
     "SlugRedirect",
     "Status",
