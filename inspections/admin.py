@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from reversion.admin import VersionAdmin
 
 from . import gradecsv
 from .importing import ImportFailed, import_graded_areas
@@ -16,6 +17,7 @@ from .models import (
     Framework,
     Grade,
     GradedArea,
+    GradeRevision,
     GradeScale,
     InspectionReport,
     Inspectorate,
@@ -81,7 +83,7 @@ class FindingInline(ReportChildInline, admin.StackedInline):
 
 
 @admin.register(InspectionReport)
-class InspectionReportAdmin(admin.ModelAdmin):
+class InspectionReportAdmin(VersionAdmin):
     list_display = ["title", "organisation", "framework", "published_on", "area_count", "grades"]
     list_filter = ["framework__inspectorate", "framework", "organisation", YearFilter]
     list_select_related = ["organisation", "framework"]
@@ -103,6 +105,12 @@ class InspectionReportAdmin(admin.ModelAdmin):
                 Prefetch("graded_areas", queryset=GradedArea.objects.only("report", "grade")),
             )
         )
+
+    def save_related(self, request, form, formsets, change):
+        # The inlines are saved here, so the grades read first are those readers last saw.
+        before = form.instance.grades_by_area() if change else {}
+        super().save_related(request, form, formsets, change)
+        GradeRevision.objects.record(report=form.instance, before=before)
 
     @admin.display(description="Areas", ordering="area_count")
     def area_count(self, report):

@@ -17,11 +17,12 @@ checked and then saved.
 
 from dataclasses import dataclass
 
+import reversion
 from django.db import transaction
 from django.utils import timezone
 
 from . import gradecsv
-from .models import GradedArea
+from .models import GradedArea, GradeRevision, InspectionReport
 
 AREA_MAX_LENGTH = GradedArea._meta.get_field("name").max_length
 PROGRESS_EVERY = 100
@@ -55,12 +56,16 @@ def import_graded_areas(*, report, file, progress=None):
     """
     rows = _read_rows(file, report, progress)
     positions = {row["area"].lower(): position for position, row in enumerate(rows, start=1)}
-    with transaction.atomic():
+    with transaction.atomic(), reversion.create_revision():
         # Not report.graded_areas: the admin's report has them prefetched with fields deferred.
         areas = GradedArea.objects.filter(report=report).select_for_update()
         existing = {area.name.lower(): area for area in areas}
+        before = report.grades_by_area()
+        wrote = False
         removed = [area.pk for name, area in existing.items() if name not in positions]
-        report.graded_areas.filter(pk__in=removed).delete()
+        if removed:
+            report.graded_areas.filter(pk__in=removed).delete()
+            wrote = True
         # Positions are unique per report: kept areas that move wait out of the way first.
         moving = [
             area
@@ -93,9 +98,19 @@ def import_graded_areas(*, report, file, progress=None):
                     for field, value in values.items():
                         setattr(area, field, value)
                     area.save(update_fields=["name", "grade", "finding", "position"])
+                    wrote = True
             GradedArea.objects.bulk_create(added)
             created += len(added)
+            wrote = wrote or bool(added)
             _report(progress, "Saved", first + len(batch), len(rows), "areas")
+        # A file that changes nothing leaves no trace: no revision, no grade revision.
+        if wrote:
+            # bulk_create() sends no signals, so the report (following its areas and
+            # findings) is added by hand, read again: the admin's copy has its old areas
+            # prefetched. The revision is saved as this block ends.
+            reversion.add_to_revision(InspectionReport.objects.get(pk=report.pk))
+            reversion.set_comment("Grades imported from CSV")
+            GradeRevision.objects.record(report=report, before=before)
     return ImportResult(created=created, updated=updated, removed=len(removed))
 
 

@@ -1,5 +1,6 @@
 """What inspectorates publish: reports, their grades and findings. Knows nothing of stories."""
 
+import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
@@ -27,6 +28,20 @@ class FindingKind(models.TextChoices):
     AREA_FOR_IMPROVEMENT = "area_for_improvement", "Area for improvement"
     INNOVATIVE_PRACTICE = "innovative_practice", "Innovative practice"
     KEY_FIGURE = "key_figure", "Key figure"
+
+    @property
+    def plural(self):
+        """The heading for more than one finding of this kind: "Areas for improvement"."""
+        return FINDING_KIND_PLURALS[self]
+
+
+# English plurals are not "add an s" ("Area for improvements"); innovative practice is uncountable.
+FINDING_KIND_PLURALS = {
+    FindingKind.CAUSE_OF_CONCERN: "Causes of concern",
+    FindingKind.AREA_FOR_IMPROVEMENT: "Areas for improvement",
+    FindingKind.INNOVATIVE_PRACTICE: "Innovative practice",
+    FindingKind.KEY_FIGURE: "Key figures",
+}
 
 
 class Inspectorate(models.Model):
@@ -164,6 +179,11 @@ class InspectionReportQuerySet(models.QuerySet):
             from_framework=OuterRef("framework"),
             to_framework=OuterRef("previous_report__framework"),
         )
+        earlier_in_framework = InspectionReport.objects.filter(
+            organisation=OuterRef("organisation"),
+            framework=OuterRef("framework"),
+            published_on__lt=OuterRef("published_on"),
+        )
         return (
             self.select_related(
                 "organisation",
@@ -173,9 +193,14 @@ class InspectionReportQuerySet(models.QuerySet):
             )
             .annotate(
                 previous_is_comparable=Q(framework=models.F("previous_report__framework"))
-                | Exists(comparable)
+                | Exists(comparable),
+                has_earlier_in_framework=Exists(earlier_in_framework),
             )
-            .prefetch_related("framework__scale__grades", Prefetch("graded_areas", queryset=areas))
+            .prefetch_related(
+                "framework__scale__grades",
+                Prefetch("graded_areas", queryset=areas),
+                "grade_revisions",
+            )
         )
 
 
@@ -293,6 +318,26 @@ class InspectionReport(models.Model):
             f"({previous.published_on:%B %Y}), so no movement is shown."
         )
 
+    def first_inspection_note(self):
+        """Why there is no movement on a first inspection: empty unless there is no previous
+        report and no earlier report of the organisation under this framework either."""
+        if self.previous_report_id:
+            return ""
+        if hasattr(self, "has_earlier_in_framework"):
+            earlier = self.has_earlier_in_framework
+        else:
+            earlier = InspectionReport.objects.filter(
+                organisation=self.organisation_id,
+                framework=self.framework_id,
+                published_on__lt=self.published_on,
+            ).exists()
+        if earlier:
+            return ""  # an earlier report that nobody linked: not a first, just unknown
+        return (
+            f"This is {self.organisation}’s first inspection under {self.framework}, "
+            "so there are no earlier grades to compare with."
+        )
+
     def area_rows(self):
         """Every graded area in order, with its grade marker and movement since last time."""
         return panel.area_rows(self)
@@ -312,13 +357,25 @@ class InspectionReport(models.Model):
         }
 
     def findings_by_kind(self):
-        """[(kind label, [findings])] in the order of FindingKind, skipping empty kinds."""
+        """[(heading, [findings])] in the order of FindingKind, skipping empty kinds; the
+        heading is the kind's label, or its plural for more than one finding."""
         findings = list(self.findings.all())
         return [
-            (kind.label, group)
+            (kind.plural if len(group) > 1 else kind.label, group)
             for kind in FindingKind
             if (group := [finding for finding in findings if finding.kind == kind])
         ]
+
+    def has_area_findings(self):
+        """True when any graded area has the inspectorate's short finding."""
+        return any(area.finding for area in self.graded_areas.all())
+
+    # Grade history.
+
+    def grades_by_area(self):
+        """{area id: (area name, grade label)} as saved now, read from the database."""
+        areas = GradedArea.objects.filter(report=self).values_list("pk", "name", "grade__label")
+        return {pk: (name, label) for pk, name, label in areas}
 
     # The article admin's consistency check.
 
@@ -397,3 +454,78 @@ class Finding(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+class GradeRevisionQuerySet(models.QuerySet):
+    def record(self, *, report, before):
+        """Record how report's grades differ from `before` (a grades_by_area() taken before a
+        write); returns the GradeRevision, or None when no grade changed.
+
+        The rule: the first grades a report gets are its publication, not a revision, so
+        nothing is recorded while `before` is empty. After that every change of an area's
+        grade, every area added and every area removed is told to readers. Areas are matched
+        by id, so a renamed area keeps its history; findings and order are not grades.
+        """
+        if not before:
+            return None
+        after = report.grades_by_area()
+        changes = [
+            {"area": after[pk][0], "before": before[pk][1], "after": after[pk][1]}
+            for pk in before.keys() & after.keys()
+            if before[pk][1] != after[pk][1]
+        ]
+        changes += [
+            {"area": name, "before": label, "after": ""}
+            for pk, (name, label) in before.items()
+            if pk not in after
+        ]
+        changes += [
+            {"area": name, "before": "", "after": label}
+            for pk, (name, label) in after.items()
+            if pk not in before
+        ]
+        if not changes:
+            return None
+        changes.sort(key=lambda change: change["area"].lower())
+        return self.create(report=report, changes=changes)
+
+
+class GradeRevision(models.Model):
+    """A change to a report's grades after they were first published here, told to readers."""
+
+    report = models.ForeignKey(
+        InspectionReport, on_delete=models.CASCADE, related_name="grade_revisions"
+    )
+    revised_at = models.DateTimeField(default=timezone.now)
+    changes = models.JSONField(
+        default=list,
+        help_text='[{"area": ..., "before": grade label, "after": grade label}]; an empty '
+        "before is an area added, an empty after one removed.",
+    )
+
+    objects = GradeRevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-revised_at", "-pk"]
+
+    def __str__(self):
+        return f"Grades of “{self.report}” revised on {self.revised_at:%d %b %Y}"
+
+    def descriptions(self):
+        """Each change as readers read it: "Investigating crime: good → adequate"."""
+        lines = []
+        for change in self.changes:
+            area, before, after = change["area"], change["before"].lower(), change["after"].lower()
+            if not before:
+                lines.append(f"{area}: added, graded {after}")
+            elif not after:
+                lines.append(f"{area}: removed (was {before})")
+            else:
+                lines.append(f"{area}: {before} → {after}")
+        return lines
+
+
+# A report's history holds its graded areas and findings as they were at each save.
+reversion.register(GradedArea)
+reversion.register(Finding)
+reversion.register(InspectionReport, follow=["graded_areas", "findings"])

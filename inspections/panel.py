@@ -145,6 +145,13 @@ class GradesPanel:
 
     counts: list
     rows: list
+    revisions: list  # GradeRevision, newest first
+
+    @property
+    def rows_with_findings(self):
+        """The rows whose area has the inspectorate's short finding, each shown as a disclosure."""
+        return [row for row in self.rows if row.area.finding]
+
     # The same for every panel, so class attributes rather than fields.
     bar = BAR
     swatch = SWATCH
@@ -153,7 +160,11 @@ class GradesPanel:
 
 def grades_panel(report):
     """The grades panel of a report from for_panel()."""
-    return GradesPanel(counts=grade_counts(report), rows=area_rows(report))
+    return GradesPanel(
+        counts=grade_counts(report),
+        rows=area_rows(report),
+        revisions=list(report.grade_revisions.all()),
+    )
 
 
 def grade_counts(report):
