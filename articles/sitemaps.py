@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import reverse
@@ -111,26 +111,32 @@ class TagSitemap(CanonicalSitemap):
 
 
 class ReportSitemap(CanonicalSitemap):
-    """Inspection reports are public records from the day the inspectorate publishes them."""
+    """Inspection reports are public records once the inspectorate publishes them (after any
+    embargo)."""
 
     def items(self):
-        return InspectionReport.objects.only("slug", "published_on").order_by("-published_on", "pk")
+        return (
+            InspectionReport.objects.public()
+            .only("slug", "published_on")
+            .order_by("-published_on", "pk")
+        )
 
     def lastmod(self, item):
         return item.published_on
 
     def get_latest_lastmod(self):
-        return InspectionReport.objects.aggregate(latest=Max("published_on"))["latest"]
+        return InspectionReport.objects.public().aggregate(latest=Max("published_on"))["latest"]
 
 
 class OrganisationSitemap(CanonicalSitemap):
     def items(self):
-        return Organisation.objects.annotate(last_change=Max("reports__published_on")).order_by(
-            "name", "pk"
-        )
+        public = Q(reports__in=InspectionReport.objects.public())
+        return Organisation.objects.annotate(
+            last_change=Max("reports__published_on", filter=public)
+        ).order_by("name", "pk")
 
     def get_latest_lastmod(self):
-        return InspectionReport.objects.aggregate(latest=Max("published_on"))["latest"]
+        return InspectionReport.objects.public().aggregate(latest=Max("published_on"))["latest"]
 
 
 SITEMAPS = {

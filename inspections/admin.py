@@ -84,7 +84,15 @@ class FindingInline(ReportChildInline, admin.StackedInline):
 
 @admin.register(InspectionReport)
 class InspectionReportAdmin(VersionAdmin):
-    list_display = ["title", "organisation", "framework", "published_on", "area_count", "grades"]
+    list_display = [
+        "title",
+        "organisation",
+        "framework",
+        "published_on",
+        "embargo_until",
+        "area_count",
+        "grades",
+    ]
     list_filter = ["framework__inspectorate", "framework", "organisation", YearFilter]
     list_select_related = ["organisation", "framework"]
     ordering = ["-published_on", "organisation__name"]

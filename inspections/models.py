@@ -166,6 +166,10 @@ class Organisation(models.Model):
 
 
 class InspectionReportQuerySet(models.QuerySet):
+    def public(self):
+        """Reports readers may see: every report except those still under embargo."""
+        return self.filter(Q(embargo_until__isnull=True) | Q(embargo_until__lte=timezone.now()))
+
     def for_panel(self):
         """Everything the grades panel shows, in a fixed number of queries however many areas."""
         previous_area = GradedArea.objects.filter(
@@ -218,6 +222,15 @@ class InspectionReport(models.Model):
     )
     url = models.URLField("link to the full report", max_length=500, blank=True)
     summary = CleanTextField(blank=True)
+    embargo_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=(
+            "For a report the inspectorate sent ahead of publication: until this time it is "
+            "hidden from readers, and stories linked to it cannot be published or scheduled "
+            "before it. Leave empty for a public report."
+        ),
+    )
     previous_report = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

@@ -1,4 +1,4 @@
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -12,21 +12,23 @@ PER_PAGE = 50  # rows of a table: denser than a list of stories
 
 
 def report_list(request):
-    reports = InspectionReport.objects.select_related("organisation", "framework__inspectorate")
+    reports = InspectionReport.objects.public().select_related(
+        "organisation", "framework__inspectorate"
+    )
     page = page_of(request, reports, PER_PAGE)
     return site_render(request, "inspections/report_list.html", {"page": page})
 
 
 def report_detail(request, slug):
     report = get_object_or_404(
-        InspectionReport.objects.for_panel().prefetch_related("findings"), slug=slug
+        InspectionReport.objects.public().for_panel().prefetch_related("findings"), slug=slug
     )
     context = {"report": report, "stories": report.articles.published()}
     return render(request, "inspections/report_detail.html", context)
 
 
 def report_csv(request, slug):
-    report = get_object_or_404(InspectionReport.objects.for_panel(), slug=slug)
+    report = get_object_or_404(InspectionReport.objects.public().for_panel(), slug=slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{report.slug}-grades.csv"'
     gradecsv.write(response, panel_data(report)["areas"])
@@ -34,21 +36,24 @@ def report_csv(request, slug):
 
 
 def report_json(request, slug):
-    report = get_object_or_404(InspectionReport.objects.for_panel(), slug=slug)
+    report = get_object_or_404(InspectionReport.objects.public().for_panel(), slug=slug)
     data = panel_data(report) | {"page": request.build_absolute_uri(report.get_absolute_url())}
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
 def organisation_list(request):
     # An aggregate drops Meta.ordering, so the order is given again.
-    organisations = Organisation.objects.annotate(report_count=Count("reports")).order_by("name")
+    public = Q(reports__in=InspectionReport.objects.public())
+    organisations = Organisation.objects.annotate(
+        report_count=Count("reports", filter=public)
+    ).order_by("name")
     page = page_of(request, organisations, PER_PAGE)
     return site_render(request, "inspections/organisation_list.html", {"page": page})
 
 
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
-    reports = organisation.reports.for_panel().order_by("published_on")
+    reports = organisation.reports.public().for_panel().order_by("published_on")
     context = {
         "organisation": organisation,
         "history": grade_history(reports),
@@ -66,8 +71,10 @@ def inspectorate_list(request):
 
 def inspectorate_detail(request, slug):
     inspectorate = get_object_or_404(Inspectorate, slug=slug)
-    reports = InspectionReport.objects.filter(framework__inspectorate=inspectorate).select_related(
-        "organisation", "framework"
+    reports = (
+        InspectionReport.objects.public()
+        .filter(framework__inspectorate=inspectorate)
+        .select_related("organisation", "framework")
     )
     context = {
         "inspectorate": inspectorate,
