@@ -13,6 +13,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from newsroom.site import absolute
+from newsroom.templatetags.site import day_and_time
 from newsroom.text import clean_text
 
 from .models import Article, Author, Correction, Section, Tag
@@ -143,6 +144,7 @@ class LatestCorrections(SiteFeed):
     def items(self):
         return (
             Correction.objects.listed()
+            .with_last_amendment()
             .select_related("article")
             .order_by("-published_at", "-pk")[:FEED_LENGTH]
         )
@@ -151,10 +153,17 @@ class LatestCorrections(SiteFeed):
         return f"{item.get_kind_display()}: {item.article.headline}"
 
     def item_description(self, item):
+        if item.last_amended_at:
+            # RSS has no "updated" for an item: the amendment is said in its text.
+            amended = day_and_time(item.last_amended_at)
+            return escape(f"{item.text}\n\n(Amended on {amended}.)")
         return escape(item.text)
 
     def item_pubdate(self, item):
         return item.published_at
+
+    def item_updateddate(self, item):
+        return item.last_amended_at or item.published_at
 
 
 class LatestStoriesAtom(LatestStories):

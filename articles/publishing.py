@@ -45,12 +45,11 @@ KEPT_ON_RESTORE = {
 }
 
 
-def publish_problems(article, *, byline_count=None, reports=None):
+def publish_problems(article, *, byline_count=None):
     """Every reason the story cannot go live as it stands, as (field, message) pairs.
 
-    ``byline_count`` is the number of bylines the story will have and ``reports`` the reports
-    it will cover (a form being saved knows them before the database does); by default the
-    stored bylines and reports are used.
+    ``byline_count`` is the number of bylines the story will have (a form being saved knows it
+    before the database does); by default the stored bylines are counted.
     """
     if byline_count is None:
         byline_count = article.bylines.count() if article.pk else 0
@@ -59,29 +58,7 @@ def publish_problems(article, *, byline_count=None, reports=None):
         problems.append(("bylines", BYLINE_NEEDED))
     if article.needs_alt_text():
         problems.append(("hero_alt", ALT_TEXT_NEEDED))
-    if embargo := _embargo_after_going_live(article, reports):
-        problems.append(("reports", embargo))
     return problems
-
-
-def _embargo_after_going_live(article, reports):
-    """Why a linked report's embargo stops the story going live when it would, or ''."""
-    if reports is None:
-        reports = article.reports.all() if article.pk else []
-    embargoes = [report.embargo_until for report in reports if report.embargo_until]
-    if not embargoes:
-        return ""
-    # A story already set to Published goes live at its publish time (the form's case); any
-    # other is being published now (the "Publish now" action).
-    scheduled = article.status == Status.PUBLISHED and article.published_at
-    goes_live_at = article.published_at if scheduled else timezone.now()
-    lifts_at = timezone.localtime(max(embargoes))
-    if goes_live_at >= lifts_at:
-        return ""
-    return (
-        f"A report this story covers is embargoed until {lifts_at.day} "
-        f"{lifts_at:%B %Y, %H:%M %Z}: schedule the story for then or later."
-    )
 
 
 def publish_warnings(article):
@@ -178,15 +155,34 @@ def _save_with_revision(article, by, comment):
     return article
 
 
+class RestoreRefused(Exception):
+    """A restore that would change what readers see of a live story without saying so."""
+
+
 @transaction.atomic
-def restore(*, article, version, by=None, note=""):
+def restore(*, article, version, by=None, note="", minor=False, update_note=""):
     """Bring back an earlier version's content: every field, the bylines, tags and reports.
 
     The workflow fields in KEPT_ON_RESTORE stay as they are. The restore is itself a new
-    revision, so it can be undone.
+    revision, so it can be undone. On a live story, bringing back another headline, standfirst
+    or body needs what an ordinary edit needs: the minor-edit tick or an update note for
+    readers (``RestoreRefused`` otherwise).
     """
     article = Article.objects.select_for_update().get(pk=article.pk)
     fields, tags, reports, bylines = history.version_content(version, article)
+    update_note = update_note.strip()
+    reader_text = ["headline", "standfirst", "body"]  # as forms.SUBSTANTIVE_FIELDS
+    changed = [
+        name for name in reader_text if name in fields and fields[name] != getattr(article, name)
+    ]
+    if minor and update_note:
+        raise RestoreRefused("Either tick “Minor edit” or write an update note, not both.")
+    if changed and article.is_published() and not (minor or update_note):
+        raise RestoreRefused(
+            f"This version has another {' and '.join(changed)} than the live story. Write an "
+            "update note for readers, or tick “Minor edit” if the difference is a typo or "
+            "formatting."
+        )
     for field in Article._meta.concrete_fields:
         if field.attname not in KEPT_ON_RESTORE and field.attname in fields:
             setattr(article, field.attname, fields[field.attname])
@@ -201,6 +197,8 @@ def restore(*, article, version, by=None, note=""):
         saved_at = timezone.localtime(version.revision.date_created)
         restored = f"Restored the version of {saved_at:%d %b %Y, %H:%M}"
         reversion.set_comment(f"{restored}. {note}".strip() if note else restored)
+    if update_note and article.is_published():
+        record_update_note(article=article, text=update_note, by=by)
     return article
 
 

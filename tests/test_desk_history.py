@@ -128,7 +128,7 @@ def test_restore_brings_back_every_field_with_bylines_tags_and_reports(story, st
     editor = staff("Editor")
     response = login(editor).post(
         reverse("admin:articles_article_restore", args=[article.pk, original.pk]),
-        {"note": "Back to the original"},
+        {"note": "Back to the original", "minor_edit": "on"},
     )
     assert response.status_code == 302
 

@@ -142,8 +142,8 @@ def test_story_page_shows_headline_standfirst_byline_roles_and_times(
         '<a href="/author/dana-moss/">Dana Moss</a> (data)'
     ) in page
     assert (
-        'Published <time datetime="2022-06-21T05:00:00+01:00">21 June 2022, 5:00am</time>; '
-        'updated <time datetime="2022-06-21T12:24:00+01:00">12:24pm</time>'
+        'Published <time datetime="2022-06-21T05:00:00+01:00">21 June 2022, 5:00am BST</time>; '
+        'updated <time datetime="2022-06-21T12:24:00+01:00">12:24pm BST</time>'
     ) in page
     assert "<h2>Subheading</h2>" in page
     assert '<link rel="canonical" href="https://news.example.org/news/story-1/">' in page
@@ -155,13 +155,15 @@ def test_an_update_on_a_later_day_shows_its_date(client, make_article):
         updated_at=datetime(2022, 6, 23, 8, 5, tzinfo=UTC),
     )
     page = html(client.get(story.get_absolute_url()))
-    assert 'updated <time datetime="2022-06-23T09:05:00+01:00">23 June 2022, 9:05am</time>' in page
+    assert (
+        'updated <time datetime="2022-06-23T09:05:00+01:00">23 June 2022, 9:05am BST</time>' in page
+    )
 
 
 def test_winter_times_are_gmt(client, make_article):
     story = make_article(published_at=datetime(2022, 12, 1, 17, 30, tzinfo=UTC))
     page = html(client.get(story.get_absolute_url()))
-    assert '<time datetime="2022-12-01T17:30:00+00:00">1 December 2022, 5:30pm</time>' in page
+    assert '<time datetime="2022-12-01T17:30:00+00:00">1 December 2022, 5:30pm GMT</time>' in page
 
 
 def test_story_page_shows_corrections_in_their_placement(client, make_article, make_correction):
@@ -288,7 +290,7 @@ def test_a_scheduled_story_goes_live_at_its_publish_time(client, make_article):
 def test_scheduled_story_preview_says_when_it_goes_live(role_client, make_article):
     story = make_article(published_at=datetime(2030, 1, 2, 7, 0, tzinfo=UTC))
     page = html(role_client("Editor").get(story.get_absolute_url()))
-    assert "Scheduled for 2 January 2030, 7:00am." in page
+    assert "Scheduled for 2 January 2030, 7:00am GMT." in page
 
 
 # Old addresses

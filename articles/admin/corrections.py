@@ -1,5 +1,6 @@
 """The corrections desk's door: the correction form and list."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -9,6 +10,26 @@ from .. import publishing
 from ..models import (
     Correction,
 )
+from ..models.corrections import EARLIER_TIME_REFUSED
+
+
+class CorrectionForm(forms.ModelForm):
+    """A correction as the desk adds it, or as an Administrator amends it."""
+
+    class Meta:
+        model = Correction
+        fields = ["article", "kind", "text", "internal_note", "placement", "published_at"]
+
+    def clean_published_at(self):
+        published_at = self.cleaned_data["published_at"]
+        if self.instance.pk is None:
+            return published_at
+        stored = Correction.objects.get(pk=self.instance.pk).published_at
+        if published_at == stored.replace(microsecond=0):
+            return stored  # the form shows whole seconds: the stored time, unchanged
+        if published_at < stored:
+            raise forms.ValidationError(EARLIER_TIME_REFUSED)
+        return published_at
 
 
 @admin.register(Correction)
@@ -18,6 +39,7 @@ class CorrectionAdmin(VersionAdmin):
     holders of ``amend_correction`` (Administrators), whose changes go through
     ``Correction.amend()``/``remove()`` and stay in the history."""
 
+    form = CorrectionForm
     list_display = ["__str__", "kind", "placement", "section", "published_at", "added_by"]
     list_filter = ["kind", "article__section", "published_at"]
     search_fields = ["text", "article__headline"]
@@ -57,7 +79,12 @@ class CorrectionAdmin(VersionAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.amend(by=request.user, **{name: getattr(obj, name) for name in form.changed_data})
+            # Only what the Administrator changed is written: the form's other values are
+            # what it showed, and its split date and time drop a stored time's microseconds.
+            stored = Correction.objects.get(pk=obj.pk)
+            stored.amend(
+                by=request.user, **{name: form.cleaned_data[name] for name in form.changed_data}
+            )
         else:
             publishing.append_correction(correction=obj, by=request.user)
 

@@ -82,9 +82,19 @@ class StoryHistoryMixin:
         if not self._can_restore(request, story):
             raise PermissionDenied
         version = get_object_or_404(history.versions_of(story), pk=version_id)
-        publishing.restore(
-            article=story, version=version, by=request.user, note=request.POST.get("note", "")
-        )
+        try:
+            publishing.restore(
+                article=story,
+                version=version,
+                by=request.user,
+                note=request.POST.get("note", "")[:200],
+                minor=bool(request.POST.get("minor_edit")),
+                update_note=request.POST.get("update_note", "")[:1000],
+            )
+        except publishing.RestoreRefused as refusal:
+            self.message_user(request, f"Not restored. {refusal}", messages.ERROR)
+            compare = reverse("admin:articles_article_compare", args=[story.pk])
+            return redirect(f"{compare}?a={version.pk}&b=live")
         self.message_user(
             request,
             f"Restored the version of "

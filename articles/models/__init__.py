@@ -5,6 +5,7 @@ import reversion
 from .corrections import (
     LISTED_CORRECTION_KINDS,
     Correction,
+    CorrectionAmendment,
     CorrectionKind,
     CorrectionLocked,
     CorrectionQuerySet,
@@ -55,6 +56,7 @@ __all__ = [
     "CommentRequest",
     "CommentRequestQuerySet",
     "Correction",
+    "CorrectionAmendment",
     "CorrectionKind",
     "CorrectionLocked",
     "CorrectionQuerySet",
@@ -77,3 +79,4 @@ __all__ = [
 reversion.register(Byline)
 reversion.register(Article, follow=["bylines"])
 reversion.register(Correction)
+reversion.register(CorrectionAmendment)

@@ -6,7 +6,7 @@ import secrets
 import reversion
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from newsroom.text import CleanCharField, CleanTextField
@@ -36,6 +36,21 @@ LISTED_CORRECTION_KINDS = [
 ]
 
 
+# What readers see of a correction; changing any of them leaves a public trace.
+READER_FIELDS = {"kind", "text", "placement", "published_at"}
+EARLIER_TIME_REFUSED = (
+    "A correction's published time cannot move earlier: readers have seen when it appeared. "
+    "Keep the time, or choose a later one."
+)
+DATELINE_LABELS = {
+    CorrectionKind.CORRECTION: "Corrected",
+    CorrectionKind.CLARIFICATION: "Clarified",
+    CorrectionKind.UPDATE: "Updated",
+    CorrectionKind.EDITORS_NOTE: "Editor’s note",
+    CorrectionKind.RETRACTION: "Retracted",
+}
+
+
 class CorrectionLocked(Exception):
     """Raised on any attempt to change or remove a published correction without an override."""
 
@@ -51,6 +66,14 @@ class CorrectionQuerySet(models.QuerySet):
         return self.visible().filter(
             kind__in=LISTED_CORRECTION_KINDS, article__in=Article.objects.published()
         )
+
+    def with_last_amendment(self):
+        """Each entry with ``last_amended_at``: when an Administrator last changed what readers
+        see of it (None if never), in the same query."""
+        latest = CorrectionAmendment.objects.filter(correction=OuterRef("pk")).order_by(
+            "-amended_at"
+        )
+        return self.annotate(last_amended_at=Subquery(latest.values("amended_at")[:1]))
 
     def update(self, **kwargs):
         raise CorrectionLocked("Published corrections are append-only; they cannot be updated.")
@@ -177,16 +200,51 @@ class Correction(models.Model):
                 CorrectionUnlock.objects.filter(correction_id=self.pk).delete()
                 _arm_unlock(None)
 
-    def amend(self, *, by, **changes):
-        """An Administrator's change to a published correction (kept in its history)."""
+    def amend(self, *, by, note="", **changes):
+        """An Administrator's change to a published correction, kept in its public history.
+
+        Only the fields given are written (a form's unchanged fields may have lost precision,
+        such as a time's microseconds). A change readers can see leaves a CorrectionAmendment
+        with the earlier wording, and the time it was published never moves backwards.
+        """
         if not by.has_perm("articles.amend_correction"):
             raise CorrectionLocked("Only an Administrator can amend a published correction.")
+        stored = Correction.objects.get(pk=self.pk)
+        changes = {
+            field: value for field, value in changes.items() if getattr(stored, field) != value
+        }
+        moved_to = changes.get("published_at")
+        if moved_to is not None and moved_to < stored.published_at:
+            raise CorrectionLocked(EARLIER_TIME_REFUSED)
         for field, value in changes.items():
             setattr(self, field, value)
         with reversion.create_revision(), self._override():
-            self.save()
+            if READER_FIELDS.intersection(changes):
+                self.amendments.create(
+                    previous_text=stored.text,
+                    previous_kind=stored.kind,
+                    amended_at=timezone.now(),
+                    amended_by=by,
+                    note=note or f"Changed: {', '.join(sorted(READER_FIELDS & set(changes)))}",
+                )
+            self.save(update_fields=list(changes))
             reversion.set_user(by)
             reversion.set_comment(f"Amended by an Administrator: {', '.join(changes) or 'resaved'}")
+
+    @property
+    def dateline_label(self):
+        """How the story's dateline names this entry: "Updated", "Corrected" and so on."""
+        return DATELINE_LABELS[self.kind]
+
+    def earlier_wordings(self):
+        """What readers saw before each amendment, oldest first, as (since, kind label, text),
+        from the prefetched amendments."""
+        amendments = sorted(self.amendments.all(), key=lambda a: (a.amended_at, a.pk))
+        starts = [self.published_at, *(a.amended_at for a in amendments[:-1])]
+        return [
+            (since, CorrectionKind(a.previous_kind).label, a.previous_text)
+            for since, a in zip(starts, amendments, strict=True)
+        ]
 
     def remove(self, *, by):
         """An Administrator's removal of a correction; its last version stays in the history."""
@@ -197,6 +255,39 @@ class Correction(models.Model):
             reversion.set_user(by)
             reversion.set_comment("Removed by an Administrator")
             self.delete()
+
+
+class CorrectionAmendment(models.Model):
+    """An Administrator's change to a published correction: the wording readers saw before it.
+
+    Kept in its own table, not in columns of the correction: adding a column remakes the
+    correction table on SQLite, which drops its append-only triggers.
+    """
+
+    correction = models.ForeignKey(Correction, on_delete=models.CASCADE, related_name="amendments")
+    previous_text = models.TextField()
+    previous_kind = models.CharField(max_length=20, choices=CorrectionKind)
+    amended_at = models.DateTimeField(default=timezone.now)
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="correction_amendments",
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="For the desk: what changed.")
+
+    class Meta:
+        ordering = ["amended_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(previous_kind__in=CorrectionKind.values),
+                name="amendment_previous_kind_is_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Amendment to {self.correction} ({self.amended_at:%d %b %Y})"
 
 
 class CorrectionUnlock(models.Model):

@@ -8,6 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from newsroom import site
 
@@ -27,9 +28,9 @@ register.filter("absolute", site.absolute)
 
 @register.filter
 def clock(value):
-    """UK clock time as a newsroom writes it: 5:00am, 12:24pm."""
+    """UK clock time as a newsroom writes it, with its zone: 5:00am BST, 12:24pm GMT."""
     value = timezone.localtime(value)
-    return f"{value.hour % 12 or 12}:{value:%M}{'am' if value.hour < 12 else 'pm'}"
+    return f"{value.hour % 12 or 12}:{value:%M}{'am' if value.hour < 12 else 'pm'} {value:%Z}"
 
 
 @register.filter
@@ -40,7 +41,7 @@ def day(value):
 
 @register.filter
 def day_and_time(value):
-    """21 June 2022, 5:00am (UK time)."""
+    """21 June 2022, 5:00am BST (UK time)."""
     return f"{day(value)}, {clock(value)}"
 
 
@@ -50,6 +51,15 @@ def update_time(updated, published):
     if published and timezone.localdate(updated) == timezone.localdate(published):
         return clock(updated)
     return day_and_time(updated)
+
+
+@register.filter
+def gist(text, words=12):
+    """A dateline's short form of an entry: its first paragraph, at most `words` words, without
+    the closing full stop ("The council's response added")."""
+    first = (text or "").strip().split("\n", 1)[0].strip()
+    short = Truncator(first).words(words, truncate="…")
+    return short.removesuffix(".") if short == first else short
 
 
 @register.filter
