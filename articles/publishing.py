@@ -45,11 +45,12 @@ KEPT_ON_RESTORE = {
 }
 
 
-def publish_problems(article, *, byline_count=None):
+def publish_problems(article, *, byline_count=None, reports=None):
     """Every reason the story cannot go live as it stands, as (field, message) pairs.
 
-    ``byline_count`` is the number of bylines the story will have (a form being saved knows it
-    before the database does); by default the stored bylines are counted.
+    ``byline_count`` is the number of bylines the story will have and ``reports`` the reports
+    it will cover (a form being saved knows them before the database does); by default the
+    stored bylines and reports are used.
     """
     if byline_count is None:
         byline_count = article.bylines.count() if article.pk else 0
@@ -58,7 +59,29 @@ def publish_problems(article, *, byline_count=None):
         problems.append(("bylines", BYLINE_NEEDED))
     if article.needs_alt_text():
         problems.append(("hero_alt", ALT_TEXT_NEEDED))
+    if embargo := _embargo_after_going_live(article, reports):
+        problems.append(("reports", embargo))
     return problems
+
+
+def _embargo_after_going_live(article, reports):
+    """Why a linked report's embargo stops the story going live when it would, or ''."""
+    if reports is None:
+        reports = article.reports.all() if article.pk else []
+    embargoes = [report.embargo_until for report in reports if report.embargo_until]
+    if not embargoes:
+        return ""
+    # A story already set to Published goes live at its publish time (the form's case); any
+    # other is being published now (the "Publish now" action).
+    scheduled = article.status == Status.PUBLISHED and article.published_at
+    goes_live_at = article.published_at if scheduled else timezone.now()
+    lifts_at = timezone.localtime(max(embargoes))
+    if goes_live_at >= lifts_at:
+        return ""
+    return (
+        f"A report this story covers is embargoed until {lifts_at.day} "
+        f"{lifts_at:%B %Y, %H:%M %Z}: schedule the story for then or later."
+    )
 
 
 def publish_warnings(article):
