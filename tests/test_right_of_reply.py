@@ -4,6 +4,7 @@ readers see, the warnings before publishing, and a late reply recorded as an upd
 from datetime import datetime, timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils import timezone
 from articles import publishing
 from articles.models import CommentRequest, CorrectionKind, ReplyStatus, Status
 
-from .desk_fixtures import change_url, form_data
+from .desk_fixtures import change_url, form_data, login
 from .test_site_queries import count_queries
 
 ASKED = timezone.make_aware(datetime(2022, 6, 20, 10, 0))  # BST
@@ -124,11 +125,11 @@ def test_each_answer_gets_its_own_accurate_line(seed_story, ask, fields, line):
 
 
 def test_the_day_asked_is_the_day_in_the_uk(seed_story, ask):
-    late = timezone.make_aware(datetime(2022, 6, 20, 23, 30))  # 22:30 UTC: already the 20th
+    early = timezone.make_aware(datetime(2022, 6, 21, 0, 30))  # 23:30 UTC on the 20th
     request = ask(
-        seed_story, asked_at=late, deadline=late, status=ReplyStatus.QUOTED, received_at=late
+        seed_story, asked_at=early, deadline=early, status=ReplyStatus.QUOTED, received_at=early
     )
-    assert "on 20 June" in request.reader_line()
+    assert "on 21 June" in request.reader_line()
 
 
 def test_the_story_page_shows_each_line(client, seed_story, ask):
@@ -287,7 +288,28 @@ def test_recording_a_reply_without_an_answer_saves_nothing(seed_story, ask, role
     request = ask(seed_story)
     client = role_client("Editor")
     url, data = record_reply_data(client, request, status=ReplyStatus.AWAITING)
-    assert client.post(url, data).status_code == 200  # the form again, with the error
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, with the error
+    assert "Choose what came back: quoted, summarised or declined." in response.content.decode()
+    assert not seed_story.corrections.exists()
+
+
+def test_only_those_who_may_add_update_notes_record_a_late_reply(seed_story, ask, make_user):
+    editor = make_user("Editor", "editor-without-notes")
+    editor.groups.get().permissions.remove(Permission.objects.get(codename="add_correction"))
+    request = ask(seed_story)
+    client = login(editor)
+    url = reverse("admin:articles_commentrequest_change", args=[request.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b'name="_record_reply"' not in page.content
+    data = form_data(page, "commentrequest_form") | {
+        "_record_reply": "1",
+        "status": ReplyStatus.DECLINED,
+        "received_at_0": "21/06/2022",
+        "received_at_1": "12:00",
+    }
+    assert client.post(url, data).status_code == 302  # saved as a plain change
     assert not seed_story.corrections.exists()
 
 
