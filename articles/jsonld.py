@@ -4,6 +4,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.utils import timezone
 
+from inspections.source_models import main_source_url
 from newsroom.site import absolute
 
 CORRECTIONS_POLICY_URL = "/about/corrections-policy/"
@@ -33,6 +34,34 @@ def publisher():
 def publisher_page():
     """The home page's block: the publisher on its own."""
     return {"@context": "https://schema.org", **publisher()}
+
+
+def sources(article):
+    """What a story cites (its sources) and is based on (its reports, at the inspectorate)."""
+    data = {}
+    citations = [
+        {
+            "@type": "CreativeWork",
+            "name": source.title,
+            "url": source.url,
+            **(
+                {"publisher": {"@type": "Organization", "name": source.publisher}}
+                if source.publisher
+                else {}
+            ),
+            **({"datePublished": source.published_on.isoformat()} if source.published_on else {}),
+        }
+        for source in article.sources.all()
+    ]
+    if citations:
+        data["citation"] = citations
+    based_on = [
+        main_source_url(report) or absolute(report.get_absolute_url())
+        for report in article.reports.all()
+    ]
+    if based_on:
+        data["isBasedOn"] = based_on
+    return data
 
 
 def news_article(article, hero):
@@ -90,6 +119,7 @@ def news_article(article, hero):
         )
     if about:
         data["about"] = about
+    data.update(sources(article))
     corrections = [
         {
             "@type": "CorrectionComment",

@@ -11,6 +11,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
 from inspections.models import InspectionReport
+from inspections.source_models import report_pages
 from newsroom.site import page_of, site_render
 
 from . import images, jsonld
@@ -91,6 +92,8 @@ def article_detail(request, slug):
             Prefetch("corrections", queryset=Correction.objects.visible().with_last_amendment()),
             Prefetch("reports", queryset=InspectionReport.objects.for_panel()),
             Prefetch("comment_requests", queryset=CommentRequest.objects.for_story()),
+            "sources",
+            report_pages("reports__sources"),
         )
         .filter(slug=slug)
         .first()

@@ -22,6 +22,7 @@ from .models import (
     InspectionReport,
     Inspectorate,
     Organisation,
+    ReportSource,
 )
 
 # Addresses typed without a scheme are taken as https (Django 6's default).
@@ -82,6 +83,13 @@ class FindingInline(ReportChildInline, admin.StackedInline):
     fields = ["kind", "area", "text", "position"]
 
 
+class ReportSourceInline(admin.TabularInline):
+    model = ReportSource
+    extra = 0
+    fields = ["position", "kind", "title", "url", "published_on"]
+    formfield_overrides = HTTPS_URLS
+
+
 @admin.register(InspectionReport)
 class InspectionReportAdmin(VersionAdmin):
     list_display = [
@@ -99,7 +107,7 @@ class InspectionReportAdmin(VersionAdmin):
     search_fields = ["title", "organisation__name", "framework__name"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["organisation", "framework", "previous_report"]
-    inlines = [GradedAreaInline, FindingInline]
+    inlines = [GradedAreaInline, FindingInline, ReportSourceInline]
     formfield_overrides = HTTPS_URLS
 
     def get_queryset(self, request):

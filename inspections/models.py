@@ -542,3 +542,6 @@ class GradeRevision(models.Model):
 reversion.register(GradedArea)
 reversion.register(Finding)
 reversion.register(InspectionReport, follow=["graded_areas", "findings"])
+
+
+from .source_models import ReportSource, SourceKind  # noqa: E402,F401

@@ -7,6 +7,7 @@ from newsroom.site import page_of, site_render
 from . import gradecsv
 from .models import InspectionReport, Inspectorate, Organisation
 from .panel import grade_history, panel_data
+from .source_models import report_pages
 
 PER_PAGE = 50  # rows of a table: denser than a list of stories
 
@@ -21,7 +22,8 @@ def report_list(request):
 
 def report_detail(request, slug):
     report = get_object_or_404(
-        InspectionReport.objects.public().for_panel().prefetch_related("findings"), slug=slug
+        InspectionReport.objects.public().for_panel().prefetch_related("findings", report_pages()),
+        slug=slug,
     )
     context = {"report": report, "stories": report.articles.published()}
     return render(request, "inspections/report_detail.html", context)

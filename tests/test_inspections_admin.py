@@ -124,6 +124,8 @@ def report_post_data(report, areas, **changes):
         "findings-INITIAL_FORMS": 0,
         "findings-MIN_NUM_FORMS": 0,
         "findings-MAX_NUM_FORMS": 1000,
+        "sources-TOTAL_FORMS": 0,
+        "sources-INITIAL_FORMS": 0,
     }
     forms = [(a.pk, a.name, a.grade_id, a.position) for a in existing] + [
         (None, *area) for area in areas

@@ -6,7 +6,7 @@ through ``articles.publishing``.
 """
 
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.safestring import mark_safe
 from js_asset import Media
 from reversion import set_comment
@@ -19,6 +19,7 @@ from ..models import (
     Byline,
     Correction,
     Status,
+    StorySource,
     sanitise_body,
 )
 from .replies import CommentRequestInline
@@ -62,6 +63,25 @@ class BylineInline(admin.TabularInline):
     fields = ["position", "author", "role"]
     autocomplete_fields = ["author"]
     ordering = ["position", "pk"]
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and _edits(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and _edits(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and _edits(request, obj)
+
+
+class StorySourceInline(admin.TabularInline):
+    """The story's numbered sources; its text cites source N with a link to #source-N."""
+
+    model = StorySource
+    extra = 0
+    fields = ["position", "title", "url", "publisher", "published_on", "accessed_on"]
+    ordering = ["position", "pk"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request, obj):
         return super().has_add_permission(request, obj) and _edits(request, obj)
@@ -123,7 +143,7 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
         "created_by",
         "modified_by",
     ]
-    inlines = [BylineInline, CommentRequestInline, CorrectionInline]
+    inlines = [BylineInline, StorySourceInline, CommentRequestInline, CorrectionInline]
     actions = ["publish_selected", "unpublish_selected"]
     object_history_template = "admin/articles/article/object_history.html"
     history_latest_first = True

@@ -25,6 +25,7 @@ from .replies import (
     CommentRequestQuerySet,
     ReplyStatus,
 )
+from .sources import StorySource
 from .stories import (
     ALT_TEXT_NEEDED,
     BYLINE_NEEDED,
@@ -67,6 +68,7 @@ __all__ = [
     "Section",
     "SlugRedirect",
     "Status",
+    "StorySource",
     "Tag",
     "image_upload_to",
     "is_administrator",
