@@ -2,7 +2,7 @@ from django.urls import path
 
 from newsroom.site import reader_pages
 
-from . import feeds, views
+from . import feeds, review, views
 
 app_name = "articles"
 urlpatterns = reader_pages(
@@ -13,6 +13,7 @@ urlpatterns = reader_pages(
         path("tag/<slug:slug>/", views.tag_detail, name="tag"),
         path("author/<slug:slug>/", views.author_detail, name="author"),
         path("search/", views.search, name="search"),
+        path("review/<str:token>/", review.review_copy, name="review"),
         path("corrections/", views.correction_list, name="corrections"),
         path("about/<path:url>", views.about_page, name="about"),
         path("feeds/latest.rss", feeds.LatestStories(), name="feed_rss"),

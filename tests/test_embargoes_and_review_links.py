@@ -1,6 +1,9 @@
 """Issue 11 §4: reports under embargo, and private review links to a story's draft."""
 
+import hashlib
+import re
 from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import publishing
-from articles.models import Status
+from articles.models import ReviewLink, Status
 from inspections.models import InspectionReport
 
 from .desk_fixtures import change_url, form_data, login
@@ -181,3 +184,110 @@ def test_a_report_editor_sees_the_embargo_in_the_desk(admin_client, embargoed):
     )
     assert 'name="embargo_until_0"' in change.content.decode()
     assert timezone.is_aware(embargoed.embargo_until)
+
+
+# Private review links.
+
+
+@pytest.fixture
+def review_link(staff, story):
+    """A draft story and a link to it for a lawyer, made through the desk; (link, address)."""
+
+    def make(**overrides):
+        article = overrides.pop("article", None) or story(
+            headline="Draft for the lawyers", status=Status.DRAFT
+        )
+        editor = login(staff("Editor"))
+        fields = {
+            "article": article.pk,
+            "recipient": "Jane Smith (legal)",
+            "expires_at_0": "01/01/2031",
+            "expires_at_1": "12:00",
+        }
+        response = editor.post(
+            reverse("admin:articles_reviewlink_add"), fields | overrides, follow=True
+        )
+        assert response.status_code == 200
+        address = re.search(r"https?://\S+/review/[\w-]+/", response.content.decode()).group(0)
+        return ReviewLink.objects.get(article=article), urlsplit(address).path
+
+    return make
+
+
+def test_a_review_link_shows_the_draft_to_its_holder_and_stores_only_a_digest(client, review_link):
+    link, address = review_link()
+    token = address.split("/")[-2]
+    assert len(token) >= 43  # 32 random bytes
+    assert link.token_digest == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in str(ReviewLink.objects.values_list())
+    response = client.get(address)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Draft for the lawyers" in body
+    assert "private review copy for Jane Smith (legal)" in body
+    assert "Not published" in body
+    assert response["X-Robots-Tag"].startswith("noindex")
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert "X-Page-Cache" not in response
+    assert client.get(link.article.get_absolute_url()).status_code == 404  # still a draft
+
+
+def test_every_opening_is_recorded_for_the_desk(client, admin_client, review_link):
+    link, address = review_link()
+    client.get(address)
+    client.get(address)
+    assert link.visits.count() == 2
+    page = admin_client.get(reverse("admin:articles_reviewlink_change", args=[link.pk]))
+    assert page.content.decode().count('class="field-visited_at"') == 2
+    listing = admin_client.get(reverse("admin:articles_reviewlink_changelist"))
+    assert '<td class="field-visit_count">2</td>' in listing.content.decode()
+
+
+@pytest.mark.parametrize("spoil", ["tampered", "expired", "revoked", "other story"])
+def test_a_spoilt_review_link_is_a_plain_404(client, review_link, story, spoil):
+    link, address = review_link()
+    if spoil == "tampered":
+        address = address[:-3] + ("A" if address[-3] != "A" else "B") + address[-2:]
+    elif spoil == "expired":
+        ReviewLink.objects.filter(pk=link.pk).update(expires_at=timezone.now())
+    elif spoil == "revoked":
+        ReviewLink.objects.filter(pk=link.pk).update(revoked_at=timezone.now())
+    else:
+        other = story(headline="Another draft", status=Status.DRAFT)
+        assert client.get(address.replace("/review/", f"/review/{other.pk}")).status_code == 404
+        assert "Another draft" not in client.get(address).content.decode()
+        return
+    assert client.get(address).status_code == 404
+    assert not link.visits.exists()
+
+
+def test_an_editor_revokes_a_link_from_the_desk(client, staff, review_link):
+    link, address = review_link()
+    editor = login(staff("Editor"))
+    editor.post(
+        reverse("admin:articles_reviewlink_changelist"),
+        {"action": "revoke_selected", "_selected_action": [link.pk]},
+    )
+    link.refresh_from_db()
+    assert link.revoked_at is not None
+    assert client.get(address).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["Reporter", "Corrections desk"])
+def test_only_editors_make_review_links(staff, role):
+    desk = login(staff(role))
+    assert desk.get(reverse("admin:articles_reviewlink_add")).status_code == 403
+    assert desk.get(reverse("admin:articles_reviewlink_changelist")).status_code == 403
+
+
+def test_a_review_copy_never_enters_the_page_cache(client, review_link, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    link, address = review_link()
+    client.get(address)
+    ReviewLink.objects.filter(pk=link.pk).update(revoked_at=timezone.now())
+    assert client.get(address).status_code == 404  # not served from a cache
+
+
+def test_a_review_link_answers_only_get_and_head(client, review_link):
+    _, address = review_link()
+    assert client.post(address).status_code == 405

@@ -26,6 +26,7 @@ from .replies import (
     ReplyStatus,
 )
 from .sources import StorySource
+from .review import ReviewLink, ReviewLinkQuerySet, ReviewLinkVisit
 from .stories import (
     ALT_TEXT_NEEDED,
     BYLINE_NEEDED,
@@ -64,6 +65,9 @@ __all__ = [
     "CorrectionUnlock",
     "Placement",
     "ProseBodyField",
+    "ReviewLink",
+    "ReviewLinkQuerySet",
+    "ReviewLinkVisit",
     "ReplyStatus",
     "Section",
     "SlugRedirect",
