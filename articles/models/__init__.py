@@ -25,8 +25,8 @@ from .replies import (
     CommentRequestQuerySet,
     ReplyStatus,
 )
-from .sources import StorySource
 from .review import ReviewLink, ReviewLinkQuerySet, ReviewLinkVisit
+from .sources import StorySource
 from .stories import (
     ALT_TEXT_NEEDED,
     BYLINE_NEEDED,
