@@ -113,6 +113,7 @@ class ArticleAdminForm(forms.ModelForm):
         status = cleaned.get("status", self.instance.status)
         if status == Status.PUBLISHED:
             self._check_publish_time(cleaned)
+            self._check_embargoes(cleaned)
         if self.story is not None and self.story.is_published() and status == Status.PUBLISHED:
             self._require_reason_for_update(cleaned)
         return cleaned
@@ -186,6 +187,16 @@ class ArticleAdminForm(forms.ModelForm):
                 f"{timezone.localtime(publish_at):%d %B %Y, %H:%M} is in the past. To publish "
                 "now, leave the publish time empty; to schedule, choose a time ahead.",
             )
+
+    def _check_embargoes(self, cleaned):
+        """A report's embargo, from publish_problems (bylines are the byline formset's)."""
+        story = copy.copy(self.instance)
+        story.status = Status.PUBLISHED
+        story.published_at = cleaned.get("published_at") or timezone.now()
+        reports = cleaned.get("reports", self.instance.reports.all() if self.story else [])
+        for field, message in publishing.publish_problems(story, byline_count=1, reports=reports):
+            if field == "reports":
+                self.add_error("reports" if "reports" in self.fields else None, message)
 
     def _require_reason_for_update(self, cleaned):
         changed = [

@@ -11,8 +11,8 @@ its transaction has committed, so:
 - a transaction moves the generation once, however many rows it writes; a rolled-back one
   does not move it at all.
 
-A scheduled story needs no write to go live, so the time of the next scheduled publication is
-kept beside the generation, and passing it moves the generation too.
+A scheduled story needs no write to go live, nor does a report whose embargo ends, so the
+next such moment is kept beside the generation, and passing it moves the generation too.
 
 Staff, and anyone else with a session cookie, bypass the cache entirely: previews of drafts are
 never stored, and no page with a CSRF token or a cookie of its own is stored either.
@@ -191,14 +191,22 @@ def watch_content_writes():
 
 
 def _next_scheduled_publication():
+    """The next moment content goes public with no write: a scheduled story's publish time,
+    or the end of a report's embargo."""
     article_model = apps.get_model("articles", "Article")
-    upcoming = (
+    report_model = apps.get_model("inspections", "InspectionReport")
+    upcoming = [
         article_model.objects.scheduled()
         .order_by("published_at")
         .values_list("published_at", flat=True)
-        .first()
-    )
-    return upcoming.timestamp() if upcoming else NO_SCHEDULED_STORY
+        .first(),
+        report_model.objects.filter(embargo_until__gt=timezone.now())
+        .order_by("embargo_until")
+        .values_list("embargo_until", flat=True)
+        .first(),
+    ]
+    upcoming = [moment for moment in upcoming if moment is not None]
+    return min(upcoming).timestamp() if upcoming else NO_SCHEDULED_STORY
 
 
 # The query parameters reader pages read; any other (utm_source, fbclid, a random value) makes

@@ -106,12 +106,6 @@ def test_every_public_surface_shows_an_embargoed_report_only_once_it_lifts(
         assert "Embargoed PEEL" in text(client, story.get_absolute_url())[1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="newsroom/caching.py moves the content generation at a scheduled story's publish "
-    "time, not at a report's embargo time; a cached list keeps the report out until the next "
-    "write or PAGE_CACHE_SECONDS",
-)
 def test_a_cached_report_list_shows_the_report_as_soon_as_its_embargo_lifts(
     client, make_report, embargoed
 ):
@@ -154,12 +148,6 @@ def test_the_publish_now_action_refuses_a_story_on_an_embargoed_report(staff, st
     assert article.status == Status.DRAFT
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="articles/forms.py raises only the bylines problem of publish_problems; it should "
-    "pass the form's reports (publish_problems(story, reports=cleaned['reports'])) and show "
-    "the reports problem",
-)
 def test_the_story_form_refuses_to_publish_before_the_embargo(staff, story, embargoed):
     article = story(status=Status.DRAFT)
     editor = login(staff("Editor"))

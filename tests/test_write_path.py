@@ -184,7 +184,7 @@ def test_a_restore_is_one_revision_and_keeps_the_workflow(story, staff):
         article.headline = "Second headline"
         publishing.save_story(article=article)
     first = reversion.models.Version.objects.get_for_object(article).last()
-    restored = publishing.restore(article=article, version=first, by=staff("Editor"))
+    restored = publishing.restore(article=article, version=first, by=staff("Editor"), minor=True)
     assert restored.headline == "First headline"
     assert restored.status == Status.PUBLISHED
     assert restored.bylines.count() == 1

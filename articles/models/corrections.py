@@ -265,7 +265,7 @@ class CorrectionAmendment(models.Model):
     """
 
     correction = models.ForeignKey(Correction, on_delete=models.CASCADE, related_name="amendments")
-    previous_text = models.TextField()
+    previous_text = CleanTextField()
     previous_kind = models.CharField(max_length=20, choices=CorrectionKind)
     amended_at = models.DateTimeField(default=timezone.now)
     amended_by = models.ForeignKey(
@@ -275,7 +275,7 @@ class CorrectionAmendment(models.Model):
         blank=True,
         related_name="correction_amendments",
     )
-    note = models.CharField(max_length=200, blank=True, help_text="For the desk: what changed.")
+    note = CleanCharField(max_length=200, blank=True, help_text="For the desk: what changed.")
 
     class Meta:
         ordering = ["amended_at", "pk"]
