@@ -19,6 +19,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
 
@@ -56,21 +57,34 @@ def pytest_collection_modifyitems(items):
     items.sort(key=_database_order)
 
 
+_SERIALIZED = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Keep the migrations' data as serialized at set-up. Django keeps it on the connection
+    object, but once Playwright's sync API runs an event loop in the main thread, Django's
+    connection handler (an asgiref Local) hands out another connection object without it, and
+    serialized_rollback silently restores nothing."""
+    _SERIALIZED["default"] = getattr(connections["default"], "_test_serialized_contents", None)
+
+
 @pytest.fixture(autouse=True)
 def _migration_data_for_transactional_tests(request):
-    """A transactional test starts with the migrations' data, whatever ran before it.
-
-    serialized_rollback reloads it as each such test starts; once in a full run (not
-    reproduced alone) a live-server test still found no roles, so the same reload is done
-    here again whenever the roles are missing."""
+    """A transactional test starts with the migrations' data (roles, grade scales, the Site),
+    whatever ran before it: see django_db_setup above."""
     marker = request.node.get_closest_marker("django_db")
     if not (marker and marker.kwargs.get("transaction")):
         return
-    request.getfixturevalue("transactional_db")
-    connection = connections["default"]
-    serialized = getattr(connection, "_test_serialized_contents", None)
+    for fixture in ("transactional_db", "live_server"):
+        if fixture in request.fixturenames:  # set up first: each may empty the database
+            request.getfixturevalue(fixture)
+    serialized = _SERIALIZED.get("default")
     if serialized and not Group.objects.exists():
-        connection.creation.deserialize_db_from_string(serialized)
+        # What the previous flush's post_migrate made again (content types, permissions) goes,
+        # then everything comes back as it was after migrating.
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connections["default"].creation.deserialize_db_from_string(serialized)
 
 
 def _database_order(item):
