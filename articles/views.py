@@ -82,22 +82,42 @@ def author_detail(request, slug):
     return site_render(request, "articles/author_detail.html", context)
 
 
+def with_story_page_data(articles):
+    """Everything a story page shows, in a fixed number of queries (the story page and the
+    private review copy both read a story this way)."""
+    return articles.select_related("section").prefetch_related(
+        Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+        "tags",
+        Prefetch("corrections", queryset=Correction.objects.visible().with_last_amendment()),
+        Prefetch("reports", queryset=InspectionReport.objects.for_panel()),
+        Prefetch("comment_requests", queryset=CommentRequest.objects.for_story()),
+        "sources",
+        report_pages("reports__sources"),
+    )
+
+
+def story_page_context(article):
+    """The template context of a story fetched by with_story_page_data()."""
+    corrections = article.corrections.all()
+    # The earlier wordings cost a query only on the rare story with an amended entry.
+    prefetch_related_objects([c for c in corrections if c.last_amended_at], "amendments")
+    article.latest_entry = corrections[len(corrections) - 1] if corrections else None
+    hero = hero_image(article)
+    return {
+        "article": article,
+        "bylines": article.bylines.all(),
+        "reports": article.reports.all(),
+        "top_corrections": [c for c in corrections if c.placement == Placement.TOP],
+        "footnote_corrections": [c for c in corrections if c.placement != Placement.TOP],
+        "related": [],
+        "hero": hero,
+        "json_ld": jsonld.news_article(article, hero),
+    }
+
+
 def article_detail(request, slug):
     articles = Article.objects.previewable_by(request.user)
-    article = (
-        articles.select_related("section")
-        .prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            "tags",
-            Prefetch("corrections", queryset=Correction.objects.visible().with_last_amendment()),
-            Prefetch("reports", queryset=InspectionReport.objects.for_panel()),
-            Prefetch("comment_requests", queryset=CommentRequest.objects.for_story()),
-            "sources",
-            report_pages("reports__sources"),
-        )
-        .filter(slug=slug)
-        .first()
-    )
+    article = with_story_page_data(articles).filter(slug=slug).first()
     if article is None:
         moved = SlugRedirect.objects.filter(old_slug=slug, article__in=articles).first()
         if moved is None:
@@ -111,21 +131,7 @@ def article_detail(request, slug):
         .exclude(pk=article.pk)
         .distinct()[:RELATED_COUNT]
     )
-    corrections = article.corrections.all()
-    # The earlier wordings cost a query only on the rare story with an amended entry.
-    prefetch_related_objects([c for c in corrections if c.last_amended_at], "amendments")
-    article.latest_entry = corrections[len(corrections) - 1] if corrections else None
-    hero = hero_image(article)
-    context = {
-        "article": article,
-        "bylines": article.bylines.all(),
-        "reports": article.reports.all(),
-        "top_corrections": [c for c in corrections if c.placement == Placement.TOP],
-        "footnote_corrections": [c for c in corrections if c.placement != Placement.TOP],
-        "related": related,
-        "hero": hero,
-        "json_ld": jsonld.news_article(article, hero),
-    }
+    context = story_page_context(article) | {"related": related}
     response = site_render(request, "articles/article_detail.html", context)
     if not article.is_published():
         add_never_cache_headers(response)  # a draft must never sit in a cache
