@@ -191,6 +191,17 @@ REPORT_SOURCES = {
     ],
 }
 
+# Per report, the inspectors' short finding for an area, in our words, where the seed brief
+# ties it to that area (the story's two "requires improvement" grades).
+AREA_FINDINGS = {
+    "peel-2021-22-cambridgeshire-constabulary": {
+        "Responding to the public": "Officers too often reach incidents later than the force's "
+        "own targets, and too many callers give up on the non-emergency 101 line.",
+        "Investigating crime": "Investigations are not always planned early or supervised "
+        "well, and some victims are let down as a result.",
+    },
+}
+
 # Per report, (kind, text) in order.
 FINDINGS = {
     "peel-2021-22-cambridgeshire-constabulary": [

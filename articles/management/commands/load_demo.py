@@ -109,11 +109,13 @@ class Command(BaseCommand):
         added = {"added_on": report.published_on} if report.published_iso else {}
         grades = {grade.slug: grade for grade in report.framework.scale.grades.all()}
         areas = demo_reports.GRADED_AREAS[report.slug]
+        findings = demo_reports.AREA_FINDINGS.get(report.slug, {})
         for position, (name, grade, *source_url) in enumerate(areas, start=1):
             report.graded_areas.create(
                 name=name,
                 grade=grades[grade],
                 position=position,
+                finding=findings.get(name, ""),
                 source_url=source_url[0] if source_url else "",
                 **added,
             )
