@@ -22,7 +22,9 @@ def report_list(request):
 
 def report_detail(request, slug):
     report = get_object_or_404(
-        InspectionReport.objects.public().for_panel().prefetch_related("findings", report_pages()),
+        InspectionReport.objects.public()
+        .for_panel()
+        .prefetch_related("findings", "sources", report_pages()),
         slug=slug,
     )
     context = {"report": report, "stories": report.articles.published()}

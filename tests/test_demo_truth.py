@@ -94,6 +94,9 @@ def test_the_2018_19_report_names_its_inspector_tranche_and_address(client, demo
     assert report.url == PEEL_2018_19_PAGE
     assert report.sources.get().url == PEEL_2018_19_PAGE
     html = text_of(page(client, report.get_absolute_url()))
+    assert "Where this comes from PEEL 2018/19: the inspectorate's page" in html.replace(
+        "&#x27;", "'"
+    )
     assert "Zoë Billingham, HM Inspector of Constabulary" in html
     assert "Roy Wilsher" not in html
 
