@@ -15,9 +15,8 @@ whichever the planner reckons cheaper, and only those are ranked. The cost of a 
 then about proportional to ``CANDIDATES`` whatever the archive's size (a quoted phrase of
 two common words, which PostgreSQL checks story by story, costs most). A news site's
 readers mostly want recent stories, and a word rare enough to have fewer matches than that
-has all of them ranked. Ordering every match by
-time alone would also be fast, but would put a story that merely mentions a word above one
-with it in the headline.
+has all of them ranked. Ordering every match by time alone would also be fast, but would put
+a story that merely mentions a word above one with it in the headline.
 
 The count is never more than ``CANDIDATES`` + 1 rows' worth: the page says "more than 200"
 instead of counting 50,000 matches. A page of results costs the same queries at any size:
