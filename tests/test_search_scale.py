@@ -154,8 +154,11 @@ def test_matches_past_the_candidate_limit_are_not_counted(client, make_article, 
     monkeypatch.setattr(search, "CANDIDATES", 6)
     for n in range(10):
         make_article(slug=f"story-{n}", headline=f"Coastguard report {n}")
-    response = client.get(SEARCH, {"q": "coastguard"})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(SEARCH, {"q": "coastguard"})
     assert response.status_code == 200
+    # The database reads no more than the newest 6 + 1 matches, however many there are.
+    assert any("LIMIT 7" in query["sql"] for query in queries.captured_queries)
     page = response.content.decode()
     assert "More than 6 results" in page
     assert "10 results" not in page
