@@ -18,7 +18,7 @@ readers mostly want recent stories, and a word rare enough to have fewer matches
 has all of them ranked. Ordering every match by time alone would also be fast, but would put
 a story that merely mentions a word above one with it in the headline.
 
-The count is never more than ``CANDIDATES`` + 1 rows' worth: the page says "more than 200"
+The count is never more than ``CANDIDATES`` + 1 rows' worth: the page says "more than 100"
 instead of counting 50,000 matches. A page of results costs the same queries at any size:
 one for the page (the candidates, their ranks and the capped count together) and one for
 the bylines.
@@ -37,7 +37,7 @@ from django.db import connection
 from django.db.models import Count, Q, Window
 from django.db.models.expressions import Expression
 
-CANDIDATES = 200
+CANDIDATES = 100
 PER_PAGE = 20
 MAX_WORDS = 8
 
