@@ -22,6 +22,7 @@ from ..models import (
     StorySource,
     sanitise_body,
 )
+from .prepublish import PrepublishMixin
 from .replies import CommentRequestInline
 from .story_history import StoryHistoryMixin
 
@@ -121,7 +122,7 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
+class ArticleAdmin(PrepublishMixin, StoryHistoryMixin, VersionAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",
@@ -234,6 +235,7 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
 
     def save_model(self, request, obj, form, change):
         request.revision_note = form.cleaned_data.get("revision_note", "")
+        request.publish_acknowledgement = form.acknowledgement
         publishing.save_story(article=obj, by=request.user)
 
     def save_related(self, request, form, formsets, change):
@@ -256,8 +258,6 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
         return entry
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and request.method == "GET":
-            self._warn_about_grade_counts(request, obj)
         context["can_add_correction"] = obj is not None and request.user.has_perm(
             "articles.add_correction"
         )
@@ -267,21 +267,6 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
         context["media"] = Media.from_media(context["media"]).with_nonce(request.csp_nonce)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def response_add(self, request, obj, post_url_continue=None):
-        self._warn_about_grade_counts(request, obj)
-        return super().response_add(request, obj, post_url_continue)
-
-    def response_change(self, request, obj):
-        self._warn_about_grade_counts(request, obj)
-        return super().response_change(request, obj)
-
-    def _warn_about_grade_counts(self, request, article):
-        for warning in article.grade_count_warnings():
-            self.message_user(request, warning, messages.WARNING)
-        if request.method == "GET":
-            for warning in publishing.publish_warnings(article):
-                self.message_user(request, warning, messages.WARNING)
-
     def log_change(self, request, obj, message):
         entry = super().log_change(request, obj, message)
         self._add_revision_note(request, entry)
@@ -289,6 +274,8 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
 
     def _add_revision_note(self, request, entry):
         note = getattr(request, "revision_note", "")
+        if acknowledgement := getattr(request, "publish_acknowledgement", ""):
+            note = f"{note} {acknowledgement}".strip()
         if note:
             set_comment(f"{note} ({entry.get_change_message()})")
 
