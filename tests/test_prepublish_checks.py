@@ -112,10 +112,14 @@ def test_a_request_whose_deadline_has_not_passed_is_flagged(story, staff, peel_r
     assert "not been asked" not in warnings
 
 
-def test_the_grade_warnings_are_no_longer_messages_shown_twice(story, staff, peel_report):
+def test_the_grade_warning_is_shown_once_after_saving(story, staff, peel_report):
     article = story(status=Status.IN_REVIEW, published_at=None, body=FIVE_GOOD)
     article.reports.add(peel_report)
-    page = login(staff("Editor")).get(change_url(article)).content.decode()
+    client = login(staff("Editor"))
+    data = form_data(client.get(change_url(article))) | {"_continue": "1"}
+    response = client.post(change_url(article), data, follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain  # saved, then back on the form
     assert page.count("The story says 5 ‘good’ grades; the report has 4") == 1
 
 

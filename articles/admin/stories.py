@@ -19,6 +19,7 @@ from ..models import (
     Byline,
     Correction,
     Status,
+    StoryAttention,
     StorySource,
     sanitise_body,
 )
@@ -237,6 +238,7 @@ class ArticleAdmin(PrepublishMixin, StoryHistoryMixin, VersionAdmin):
         request.revision_note = form.cleaned_data.get("revision_note", "")
         request.publish_acknowledgement = form.acknowledgement
         publishing.save_story(article=obj, by=request.user)
+        StoryAttention.objects.filter(article=obj).resolve(by=request.user)  # seen to
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
