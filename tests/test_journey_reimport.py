@@ -45,7 +45,9 @@ def regraded_download(site):
 
 def test_a_regrade_names_the_live_story_and_puts_it_in_needs_attention(site, page):
     csp_errors = []
-    page.on("console", lambda m: m.type == "error" and csp_errors.append(m.text))
+    page.on(
+        "console", lambda m: m.type == "error" and csp_errors.append(f"{m.text} ({m.location})")
+    )
     with explained(page):
         sign_in(page, site, "/admin/inspections/inspectionreport/")
         page.click(f"text={REPORT}")

@@ -265,3 +265,16 @@ def test_the_endpoint_needs_csrf_a_post_and_permission(story, staff, make_user):
     assert strict.post(check_url(article), {"headline": "x"}).status_code == 403
     other_reporter = login(make_user("Reporter", username="someone-else"))
     assert other_reporter.post(check_url(article), {"headline": "x"}).status_code == 403
+
+
+def test_the_publish_now_action_does_not_bypass_the_acknowledgement(story, staff, peel_report):
+    article = story(status=Status.IN_REVIEW, published_at=None, body=FIVE_GOOD)
+    article.reports.add(peel_report)
+    response = login(staff("Editor")).post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish_selected", "_selected_action": [article.pk]},
+        follow=True,
+    )
+    assert "Publish it from its own page" in response.content.decode()
+    article.refresh_from_db()
+    assert article.status == Status.IN_REVIEW

@@ -292,6 +292,14 @@ class ArticleAdmin(PrepublishMixin, StoryHistoryMixin, VersionAdmin):
                         request, f"“{article}” was not published. {reasons}", messages.ERROR
                     )
                     continue
+                if warnings := publishing.publish_warnings(article):
+                    self.message_user(
+                        request,
+                        f"“{article}” was not published: {' '.join(warnings)} Publish it from "
+                        "its own page, where you can tick “Publish despite these warnings”.",
+                        messages.ERROR,
+                    )
+                    continue
                 publishing.publish(article=article, by=request.user)
                 published += 1
         if published:
