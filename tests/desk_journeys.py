@@ -80,3 +80,18 @@ def explained(page):
             print("Messages:", messages or "(none)")
             print("Page:", page.inner_text("body")[:1500])
         raise
+
+
+def assert_accessible(page, selector):
+    """No serious or critical axe-core violation within `selector` (the part of the page this
+    work added; the rest of the admin is Django's own). Skipped without axe-core."""
+    if bf.missing_tools("axe"):
+        return
+    page.evaluate(bf.AXE_JS.read_text())
+    result = page.evaluate(
+        "async ([selector, tags]) => await axe.run({include: [[selector]]},"
+        " {runOnly: {type: 'tag', values: tags}})",
+        [selector, bf.AXE_TAGS],
+    )
+    serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, bf.describe_axe(serious)

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from tests import browser_fixtures as bf
-from tests.desk_journeys import demo_site, explained, pick, shoot, sign_in
+from tests.desk_journeys import assert_accessible, demo_site, explained, pick, shoot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -98,6 +98,7 @@ def test_an_editor_imports_a_report_links_it_and_publishes_once_the_counts_agree
         page.click("input[type=submit]")
         assert "9 added, 0 regraded, 0 removed, 0 unchanged" in page.inner_text("#content-main")
         shoot(page, "editor-report-2-preview")
+        assert_accessible(page, "#content-main")
         page.click("input[value='Confirm import']")
         page.wait_for_url("**/change/")
         assert "9 areas added" in page.inner_text(".messagelist")
@@ -110,6 +111,7 @@ def test_an_editor_imports_a_report_links_it_and_publishes_once_the_counts_agree
         flagged = "The story says 5 ‘good’ grades; the report has 4"
         page.locator("#prepublish", has_text=flagged).wait_for(timeout=10_000)
         shoot(page, "editor-report-3-panel-flags-the-count")
+        assert_accessible(page, "#prepublish")
 
         editor = page.locator(".field-body [contenteditable=true]")
         editor.click()

@@ -10,7 +10,7 @@ Screenshots of the key screens go to test-artifacts/journeys/reimport-*.png.
 import pytest
 
 from tests import browser_fixtures as bf
-from tests.desk_journeys import demo_site, explained, shoot, sign_in
+from tests.desk_journeys import assert_accessible, demo_site, explained, shoot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -62,6 +62,7 @@ def test_a_regrade_names_the_live_story_and_puts_it_in_needs_attention(site, pag
         assert f"{AREA}: Good → Outstanding" in page.inner_text("#import-regraded")
         assert STORY in page.inner_text("#import-stories")  # the live story, named
         shoot(page, "reimport-1-preview")
+        assert_accessible(page, "#content-main")
 
         page.click("input[value='Confirm import']")
         page.wait_for_url("**/change/")
@@ -75,6 +76,7 @@ def test_a_regrade_names_the_live_story_and_puts_it_in_needs_attention(site, pag
         assert STORY in attention.inner_text()
         assert "good → outstanding" in attention.inner_text()
         shoot(page, "reimport-3-needs-attention")
+        assert_accessible(page, ".desk-work")
 
         reader = page.context.browser.new_page()
         reader.goto(f"{site.url}/inspections/reports/{REPORT_SLUG}/")

@@ -278,3 +278,16 @@ def test_the_publish_now_action_does_not_bypass_the_acknowledgement(story, staff
     assert "Publish it from its own page" in response.content.decode()
     article.refresh_from_db()
     assert article.status == Status.IN_REVIEW
+
+
+def test_only_those_who_may_publish_are_offered_the_acknowledgement(
+    story, staff, peel_report, make_user
+):
+    reporter = make_user("Reporter", username="own-reporter")
+    article = story(status=Status.DRAFT, published_at=None, body=FIVE_GOOD)
+    Article.objects.filter(pk=article.pk).update(created_by=reporter)
+    article.reports.add(peel_report)
+    page = login(reporter).get(change_url(article))
+    assert "The story says 5 ‘good’ grades" in texts(panel(page))
+    assert ACK not in page.content.decode()
+    assert ACK in login(staff("Editor")).get(change_url(article)).content.decode()

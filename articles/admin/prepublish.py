@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from .. import checks
+from ..forms import can_publish
 from ..models import Article
 
 PANEL_TEMPLATE = "admin/articles/article/_prepublish.html"
@@ -49,7 +50,8 @@ class PrepublishMixin:
             request.POST, request.FILES, instance=story or Article()
         )
         result = checks.panel(**checks.as_posted(form, story))
-        context = {"prepublish": panel_context(result, request.POST.get(checks.ACKNOWLEDGE_FIELD))}
+        ack = request.POST.get(checks.ACKNOWLEDGE_FIELD)
+        context = {"prepublish": panel_context(result, ack, can_publish(request.user))}
         return JsonResponse(
             {
                 **result.as_json(),
@@ -65,14 +67,20 @@ class PrepublishMixin:
             if obj is not None
             else reverse("admin:articles_article_prepublish_add")
         )
-        context["prepublish"] = panel_context(checks.panel_for_form(form), ack) | {"url": url}
+        # Only those who may publish this story are offered the acknowledgement.
+        may_publish = can_publish(request.user) and (
+            obj is None or self.has_change_permission(request, obj)
+        )
+        result = checks.panel_for_form(form)
+        context["prepublish"] = panel_context(result, ack, may_publish) | {"url": url}
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
-def panel_context(result, acknowledged):
+def panel_context(result, acknowledged, may_publish):
     return {
         "blockers": result.blockers,
         "warnings": result.warnings,
         "acknowledged": bool(acknowledged),
+        "may_publish": may_publish,
         "field": checks.ACKNOWLEDGE_FIELD,
     }
