@@ -82,6 +82,16 @@ def explained(page):
         raise
 
 
+def csp_violations(errors):
+    """The Content Security Policy violations among console errors ("text (location)").
+
+    Those with no address are axe-core's own: it is run through page.evaluate (outside the
+    page's CSP) and sets styles while it measures colour contrast; the page did not do them."""
+    return [
+        error for error in errors if "Content Security Policy" in error and "'url': ''" not in error
+    ]
+
+
 def assert_accessible(page, selector):
     """No serious or critical axe-core violation within `selector` (the part of the page this
     work added; the rest of the admin is Django's own). Skipped without axe-core."""
