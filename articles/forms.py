@@ -5,7 +5,6 @@ that changes it anyway is refused with a plain message, so nothing depends on hi
 """
 
 import copy
-from datetime import timedelta
 
 from django import forms
 from django.forms.models import BaseInlineFormSet
@@ -13,13 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import history, publishing
+from . import checks, history, publishing
 from .models import Article, Status, sanitise_body
 
 REPORTER_STATUSES = [Status.DRAFT, Status.IN_REVIEW]
 SUBSTANTIVE_FIELDS = ["headline", "standfirst", "body"]
-# Five minutes' grace, so "publish at 10:00" typed at 10:02 is not refused.
-PAST_GRACE = timedelta(minutes=5)
+PAST_GRACE = publishing.PAST_GRACE
 
 
 def can_publish(user):
@@ -45,6 +43,11 @@ class ArticleAdminForm(forms.ModelForm):
         help_text="Shown on the story as an “Update”, and moves its “Updated” time. Needed "
         "when you change the headline, standfirst or body of a live story, unless minor.",
     )
+    # Drawn in the pre-publish panel (admin/articles/article/_prepublish.html), not a fieldset.
+    publish_despite_warnings = forms.BooleanField(
+        label="Publish despite these warnings", required=False
+    )
+    acknowledgement = ""  # set by clean(): the history's record of warnings published despite
     revision_note = forms.CharField(
         label="Revision note",
         required=False,
@@ -116,7 +119,16 @@ class ArticleAdminForm(forms.ModelForm):
             self._check_embargoes(cleaned)
         if self.story is not None and self.story.is_published() and status == Status.PUBLISHED:
             self._require_reason_for_update(cleaned)
+        if status == Status.PUBLISHED and not self.errors:
+            self._require_acknowledgement(cleaned)
         return cleaned
+
+    def _require_acknowledgement(self, cleaned):
+        """Publishing with warnings needs the tick, and the tick is recorded (checks.py)."""
+        if warnings := checks.warnings_to_acknowledge(self, cleaned):
+            if not cleaned.get(checks.ACKNOWLEDGE_FIELD):
+                raise forms.ValidationError(checks.ACKNOWLEDGEMENT_NEEDED, code="unacknowledged")
+            self.acknowledgement = checks.acknowledgement_note(warnings, self.user)
 
     def _refuse_locked_changes(self):
         for name, reason in self.locked.items():

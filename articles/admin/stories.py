@@ -21,9 +21,11 @@ from ..models import (
     Byline,
     Correction,
     Status,
+    StoryAttention,
     StorySource,
     sanitise_body,
 )
+from .prepublish import PrepublishMixin
 from .replies import CommentRequestInline
 from .story_history import StoryHistoryMixin
 
@@ -145,7 +147,7 @@ class EstimatedCountPaginator(Paginator):
 
 
 @admin.register(Article)
-class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
+class ArticleAdmin(PrepublishMixin, StoryHistoryMixin, VersionAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",
@@ -270,7 +272,9 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
 
     def save_model(self, request, obj, form, change):
         request.revision_note = form.cleaned_data.get("revision_note", "")
+        request.publish_acknowledgement = form.acknowledgement
         publishing.save_story(article=obj, by=request.user)
+        StoryAttention.objects.filter(article=obj).resolve(by=request.user)  # seen to
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -292,8 +296,6 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
         return entry
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and request.method == "GET":
-            self._warn_about_grade_counts(request, obj)
         context["can_add_correction"] = obj is not None and request.user.has_perm(
             "articles.add_correction"
         )
@@ -303,21 +305,6 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
         context["media"] = Media.from_media(context["media"]).with_nonce(request.csp_nonce)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def response_add(self, request, obj, post_url_continue=None):
-        self._warn_about_grade_counts(request, obj)
-        return super().response_add(request, obj, post_url_continue)
-
-    def response_change(self, request, obj):
-        self._warn_about_grade_counts(request, obj)
-        return super().response_change(request, obj)
-
-    def _warn_about_grade_counts(self, request, article):
-        for warning in article.grade_count_warnings():
-            self.message_user(request, warning, messages.WARNING)
-        if request.method == "GET":
-            for warning in publishing.publish_warnings(article):
-                self.message_user(request, warning, messages.WARNING)
-
     def log_change(self, request, obj, message):
         entry = super().log_change(request, obj, message)
         self._add_revision_note(request, entry)
@@ -325,6 +312,8 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
 
     def _add_revision_note(self, request, entry):
         note = getattr(request, "revision_note", "")
+        if acknowledgement := getattr(request, "publish_acknowledgement", ""):
+            note = f"{note} {acknowledgement}".strip()
         if note:
             set_comment(f"{note} ({entry.get_change_message()})")
 
@@ -337,6 +326,14 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
                     reasons = " ".join(message for _, message in problems)
                     self.message_user(
                         request, f"“{article}” was not published. {reasons}", messages.ERROR
+                    )
+                    continue
+                if warnings := publishing.publish_warnings(article):
+                    self.message_user(
+                        request,
+                        f"“{article}” was not published: {' '.join(warnings)} Publish it from "
+                        "its own page, where you can tick “Publish despite these warnings”.",
+                        messages.ERROR,
                     )
                     continue
                 publishing.publish(article=article, by=request.user)

@@ -2,6 +2,7 @@
 
 import reversion
 
+from .attention import StoryAttention, StoryAttentionQuerySet
 from .corrections import (
     LISTED_CORRECTION_KINDS,
     Correction,
@@ -70,6 +71,8 @@ __all__ = [
     "Section",
     "SlugRedirect",
     "Status",
+    "StoryAttention",
+    "StoryAttentionQuerySet",
     "StorySource",
     "Tag",
     "image_upload_to",
