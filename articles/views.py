@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.flatpages.models import FlatPage
-from django.db.models import F, Prefetch, Q, Window, prefetch_related_objects
-from django.db.models.functions import RowNumber
+from django.db import connection
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
@@ -29,6 +29,7 @@ from .models import (
 )
 
 RELATED_COUNT = 4
+SECTION_BLOCK_SIZE = 3  # stories per section on the home page
 SEARCH_MAX_LENGTH = 200
 
 
@@ -41,22 +42,37 @@ def home(request):
         context["lead"] = lead = pinned or (stories[0] if stories else None)
         context["latest"] = [story for story in stories if story != lead]
         context["hero"] = lead and hero_image(lead)
-        latest_by_section = (
-            Article.objects.published()
-            .for_listing()
-            .annotate(
-                rank=Window(
-                    RowNumber(), partition_by=F("section"), order_by=F("published_at").desc()
-                )
-            )
-            .filter(rank__lte=3)
-            .order_by("section__position", "section__name", "-published_at")
-        )
-        by_section = {}
-        for article in latest_by_section:
-            by_section.setdefault(article.section, []).append(article)
-        context["by_section"] = by_section.items()
+        context["by_section"] = latest_by_section(SECTION_BLOCK_SIZE).items()
     return site_render(request, "articles/home.html", context)
+
+
+def latest_by_section(size):
+    """The newest `size` public stories of each section, in navigation order: a few rows per
+    section from the partial index on (section, published_at), never every story."""
+    sections = list(Section.objects.values_list("pk", flat=True))
+    newest = [
+        Article.objects.published()
+        .filter(section=section)
+        .order_by("-published_at", "-pk")
+        .values_list("pk", flat=True)[:size]
+        for section in sections
+    ]
+    if not newest:
+        return {}
+    if connection.features.supports_slicing_ordering_in_compound:
+        ids = list(newest[0].union(*newest[1:], all=True))  # one query on PostgreSQL
+    else:
+        ids = [pk for query in newest for pk in query]  # one small query per section
+    stories = (
+        Article.objects.published()
+        .filter(pk__in=ids)
+        .for_listing()
+        .order_by("section__position", "section__name", "-published_at", "-pk")
+    )
+    by_section = {}
+    for article in stories:
+        by_section.setdefault(article.section, []).append(article)
+    return by_section
 
 
 def section_detail(request, slug):

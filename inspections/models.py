@@ -151,6 +151,7 @@ class Organisation(models.Model):
                 condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_is_known"
             ),
         ]
+        indexes = [models.Index(fields=["name"], name="organisation_name_idx")]
 
     def __str__(self):
         return self.name
@@ -254,6 +255,11 @@ class InspectionReport(models.Model):
             models.CheckConstraint(
                 condition=~Q(previous_report=models.F("pk")), name="report_not_its_own_previous"
             ),
+        ]
+        # The report lists read a page in date order, all reports or one framework's.
+        indexes = [
+            models.Index(fields=["-published_on"], name="report_published_on_idx"),
+            models.Index(fields=["framework", "-published_on"], name="report_framework_date_idx"),
         ]
 
     def __str__(self):
