@@ -195,22 +195,26 @@ class Command(BaseCommand):
             raise CommandError("--stories must be at least 1.")
         if Article.objects.exists():
             raise CommandError("The database already holds stories: build into an empty one.")
-        self.verbosity = options["verbosity"]
-        self.random = random.Random(seed)
-        self.batch_size = batch_size
+        self.prepare(seed=seed, batch_size=batch_size, verbosity=options["verbosity"])
         started = time.monotonic()
-        self.now = timezone.now().replace(microsecond=0)
-        self.start = self.now - dt.timedelta(days=365 * YEARS)
         with transaction.atomic():
             sections = self.sections()
             authors = self.authors()
             tags = self.tags()
             reports = self.reports(max(1, stories // STORIES_PER_REPORT))
-        self.stories(stories, sections, authors, tags, reports)
+        self.stories(range(stories), stories, sections, authors, tags, reports)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")  # fresh statistics, so the planner sees the archive
+                # Statistics and a visibility map, as autovacuum would leave them in time.
+                cursor.execute("VACUUM (ANALYZE)")
         self.say(f"Archive of {stories} stories built in {time.monotonic() - started:.0f} s.")
+
+    def prepare(self, *, seed=1, batch_size=1000, verbosity=0):
+        self.verbosity = verbosity
+        self.random = random.Random(seed)
+        self.batch_size = batch_size
+        self.now = timezone.now().replace(microsecond=0)
+        self.start = self.now - dt.timedelta(days=365 * YEARS)
 
     def say(self, message):
         if self.verbosity:
@@ -308,14 +312,15 @@ class Command(BaseCommand):
         self.say(f"{len(reports)} reports with {len(areas)} graded areas.")
         return reports
 
-    def stories(self, count, sections, authors, tags, reports):
+    def stories(self, numbers, count, sections, authors, tags, reports):
+        """Stories number `numbers` of an archive of `count`, spread over its ten years."""
         span = (self.now - self.start).total_seconds() - 3600
         written = 0
-        for first in range(0, count, self.batch_size):
-            numbers = range(first, min(first + self.batch_size, count))
+        for first in range(numbers.start, numbers.stop, self.batch_size):
+            batch = range(first, min(first + self.batch_size, numbers.stop))
             with transaction.atomic():
                 rows = []
-                for number in numbers:
+                for number in batch:
                     # Oldest first: ids follow publication, as in a real archive.
                     published_at = self.start + dt.timedelta(seconds=span * number / count)
                     rows.append(self.story(number, published_at, self.random.choice(sections)))
@@ -323,7 +328,7 @@ class Command(BaseCommand):
                 self.links(articles, authors, tags, reports, count)
             written += len(rows)
             if self.verbosity > 1 or (self.verbosity and written % 10_000 < self.batch_size):
-                self.say(f"{written} of {count} stories")
+                self.say(f"{written} of {len(numbers)} stories")
 
     def story(self, number, published_at, section):
         police = self.random.random() < 0.5
@@ -349,7 +354,7 @@ class Command(BaseCommand):
         if self.random.random() < 0.01:
             paragraphs[1][0] = RARE_SENTENCE
         body = "".join(f"<p>{' '.join(sentences)}</p>" for sentences in paragraphs)
-        corrected = number % CORRECTED_ONE_IN == CORRECTED_ONE_IN - 1
+        corrected = number % CORRECTED_ONE_IN == 0
         return Article(
             headline=f"{headline} ({number + 1})",
             slug=f"archive-{number + 1}",
