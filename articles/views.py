@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.flatpages.models import FlatPage
+from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
@@ -12,7 +13,7 @@ from django.utils.http import urlencode
 
 from inspections.models import InspectionReport
 from inspections.source_models import report_pages
-from newsroom.site import page_of, site_render
+from newsroom.site import PER_PAGE, page_of, site_render
 
 from . import images, jsonld
 from .models import (
@@ -27,6 +28,7 @@ from .models import (
     Tag,
     sanitise_body,
 )
+from .sitemaps import story_summary, until_next_write
 
 RELATED_COUNT = 4
 SECTION_BLOCK_SIZE = 3  # stories per section on the home page
@@ -34,7 +36,8 @@ SEARCH_MAX_LENGTH = 200
 
 
 def home(request):
-    page = page_of(request, Article.objects.published().for_listing())
+    stories = Article.objects.published().for_listing()
+    page = counted_page(request, stories, story_summary()["count"])
     context = {"page": page, "json_ld": jsonld.publisher_page()}
     if page.number == 1:
         stories = list(page)
@@ -44,6 +47,17 @@ def home(request):
         context["hero"] = lead and hero_image(lead)
         context["by_section"] = latest_by_section(SECTION_BLOCK_SIZE).items()
     return site_render(request, "articles/home.html", context)
+
+
+def counted_page(request, queryset, count, per_page=PER_PAGE):
+    """One page of a list whose length is known (kept until the next write), so that a page of
+    the archive does not count the archive; not a page: a plain 404."""
+    paginator = Paginator(queryset, per_page)
+    paginator.count = count  # a cached_property: set, not computed
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as error:
+        raise Http404("No such page.") from error
 
 
 def latest_by_section(size):
@@ -206,8 +220,11 @@ def correction_list(request):
         if section is None:
             raise Http404("No such section.")
         corrections = corrections.filter(article__section=section)
+    count = until_next_write(
+        f"corrections-count:{section.pk if section else ''}", corrections.count
+    )
     context = {
-        "page": page_of(request, corrections),
+        "page": counted_page(request, corrections.defer("article__body"), count),
         "section": section,
         "all_sections": Section.objects.all(),
         "page_params": urlencode({"section": section.slug}) if section else "",

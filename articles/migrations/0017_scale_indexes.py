@@ -42,4 +42,8 @@ class Migration(migrations.Migration):
                 name="article_updated_idx",
             ),
         ),
+        migrations.AddIndex(
+            model_name="correction",
+            index=models.Index(fields=["-published_at", "-id"], name="correction_newest_idx"),
+        ),
     ]

@@ -197,6 +197,10 @@ class Command(BaseCommand):
             raise CommandError("The database already holds stories: build into an empty one.")
         self.prepare(seed=seed, batch_size=batch_size, verbosity=options["verbosity"])
         started = time.monotonic()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # The readers' statement timeout (settings) is not for building an archive.
+                cursor.execute("SET statement_timeout = 0")
         with transaction.atomic():
             sections = self.sections()
             authors = self.authors()
