@@ -110,8 +110,12 @@ class StorySitemap(CanonicalSitemap):
         keyset. Raises Http404 past the last page."""
         stories = self.items()
         if page > 1:
-            start = stories.values_list("published_at", "pk")[(page - 1) * self.limit :][:1]
-            if not (start := list(start)):
+            offset = (page - 1) * self.limit
+            start = until_next_write(
+                f"story-sitemap-start:{offset}",
+                lambda: list(stories.values_list("published_at", "pk")[offset:][:1]),
+            )
+            if not start:
                 raise Http404("No such sitemap page.")
             (published_at, pk) = start[0]
             stories = stories.filter(
@@ -133,19 +137,24 @@ def until_next_write(name, compute):
         return compute()
 
 
+def public_story_count():
+    """How many public stories there are (the sitemap index, the home page's pages)."""
+    return until_next_write("public-story-count", Article.objects.published().count)
+
+
 def story_summary():
     """How many public stories there are and when the newest change readers saw was."""
 
-    def summary():
+    def latest():
         public = Article.objects.published()
-        latest = [
+        moments = [
             public.aggregate(latest=Max("published_at"))["latest"],
             public.filter(updated_at__isnull=False).aggregate(latest=Max("updated_at"))["latest"],
         ]
-        latest = [moment for moment in latest if moment is not None]
-        return {"count": public.count(), "latest": max(latest) if latest else None}
+        moments = [moment for moment in moments if moment is not None]
+        return max(moments) if moments else None
 
-    return until_next_write("story-summary", summary)
+    return {"count": public_story_count(), "latest": until_next_write("story-latest", latest)}
 
 
 class SectionSitemap(CanonicalSitemap):

@@ -49,9 +49,10 @@ else
 fi
 # Fresh statistics and visibility map, as autovacuum leaves a real database.
 psql "$SERVER/$DB" -qc "VACUUM (ANALYZE)"
+DEBUG=0 $PY manage.py collectstatic --noinput -v0
 
 echo "bench-scale: in-process cost and queries per page (Django test client, page cache off)"
-DEBUG=0 BENCH_RUNS=${BENCH_RUNS:-20} $PY scripts/bench_scale.py | tee "$OUT/pages.txt"
+DEBUG=0 BENCH_RUNS=${BENCH_RUNS:-20} $PY scripts/bench_scale.py 2>"$OUT/errors.txt" | tee "$OUT/pages.txt"
 
 section="$WORK/section.md"
 {
@@ -61,8 +62,8 @@ section="$WORK/section.md"
   echo "from \`manage.py build_archive --stories $STORIES\` (50 authors, 200 tags, one report of"
   echo "nine graded areas per 50 stories) on PostgreSQL, each page requested through Django's test"
   echo "client ${BENCH_RUNS:-20} times with the page cache off (median and 95th percentile), and"
-  echo "once right after the whole cache was emptied (cold). The machine is shared: compare"
-  echo "within one run."
+  echo "once right after the whole cache was emptied (cold); cpu is this process's CPU time"
+  echo "(not the database's). The machine is shared: compare within one run."
   echo
   echo '```'
   cat "$OUT/pages.txt"
