@@ -52,6 +52,7 @@ psql "$SERVER/$DB" -qc "VACUUM (ANALYZE)"
 DEBUG=0 $PY manage.py collectstatic --noinput -v0
 
 echo "bench-scale: in-process cost and queries per page (Django test client, page cache off)"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 DEBUG=0 BENCH_RUNS=${BENCH_RUNS:-20} $PY scripts/bench_scale.py 2>"$OUT/errors.txt" | tee "$OUT/pages.txt"
 
 section="$WORK/section.md"
@@ -63,7 +64,8 @@ section="$WORK/section.md"
   echo "nine graded areas per 50 stories) on PostgreSQL, each page requested through Django's test"
   echo "client ${BENCH_RUNS:-20} times with the page cache off (median and 95th percentile), and"
   echo "once right after the whole cache was emptied (cold); cpu is this process's CPU time"
-  echo "(not the database's). The machine is shared: compare within one run."
+  echo "(not the database's). The machine is shared: compare within one run. Load average"
+  echo "before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)."
   echo
   echo '```'
   cat "$OUT/pages.txt"
