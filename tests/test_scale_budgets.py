@@ -14,6 +14,7 @@ from articles import sitemaps
 from articles.management.commands.build_archive import Command as BuildArchive
 from articles.models import Article, Author, Section, Tag
 from inspections.models import GradedArea, InspectionReport, Inspectorate, Organisation
+from newsroom import caching
 
 PAGES = [
     "/",
@@ -127,3 +128,38 @@ def test_the_inspectorate_and_organisation_lists_are_paginated(client, db):
     assert len(organisations.context["page"]) == 50
     assert reports.context["page"].paginator.num_pages == 2
     assert len(reports.context["page"]) == 50
+
+
+def test_a_story_sitemap_page_is_rendered_again_only_when_its_own_stories_change(
+    client, db, settings, monkeypatch
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    monkeypatch.setattr(sitemaps.StorySitemap, "limit", 2)
+    call_command("build_archive", stories=5, verbosity=0)
+    renders = []
+    render = sitemaps.render_story_page
+    monkeypatch.setattr(
+        sitemaps, "render_story_page", lambda *args: renders.append(1) or render(*args)
+    )
+    first, last = "/sitemap-stories.xml", "/sitemap-stories.xml?p=3"
+    for url in (first, last):
+        assert client.get(url).status_code == 200
+    assert len(renders) == 2
+
+    # A correction to the newest story (the last page) leaves the first page as it was.
+    newest = Article.objects.published().order_by("published_at", "pk").last()
+    Article.objects.filter(pk=newest.pk).update(updated_at=newest.published_at)
+    caching.bump_generation()  # as the write's commit does (this test runs in a transaction)
+    assert client.get(first).status_code == 200
+    assert len(renders) == 2
+    assert client.get(last).status_code == 200
+    assert len(renders) == 3
+
+
+def test_the_sitemap_index_does_not_count_the_archive_on_every_request(client, db, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    call_command("build_archive", stories=5, verbosity=0)
+    assert client.get("/sitemap.xml").status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/sitemap.xml").status_code == 200
+    assert not [q for q in captured if "COUNT(" in q["sql"].upper()]
