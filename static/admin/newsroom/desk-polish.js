@@ -1,0 +1,192 @@
+/* The story form, made pleasant for a long story: live character and word counts, the search
+   and social preview kept in step, byline up/down buttons, slugs that keep "2021/22" apart,
+   pasted headings and tables that fit the story, and the error summary in focus.
+   Everything here only improves what the server already renders and checks (CSP: a static
+   file, no inline script or style). */
+"use strict";
+
+(function () {
+  // "PEEL 2021/22" -> "peel-2021-22": Django's URLify drops "/" and joins the numbers.
+  // prepopulate.js looks URLify up on each keystroke, so wrapping it here is enough.
+  // articles.forms.slug_from does the same on the server.
+  var PARTING = /[\/\\.,:;&+_\u2013\u2014]+/g;
+  function wrapURLify() {
+    if (typeof window.URLify !== "function" || window.URLify.deskPolish) return;
+    var original = window.URLify;
+    var wrapped = function (text, length, allowUnicode) {
+      return original(String(text).replace(PARTING, " "), length, allowUnicode);
+    };
+    wrapped.deskPolish = true;
+    window.URLify = wrapped;
+  }
+  wrapURLify();
+
+  // Pasted HTML, before the editor reads it: H1 becomes H2, H4-H6 become H3 (the story has
+  // two heading levels), and each table row becomes a paragraph whose cells are parted by
+  // " | ", so "Effectiveness" and "Good" never run together as "EffectivenessGood".
+  function tidyPaste(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var rename = function (selector, tag) {
+      doc.body.querySelectorAll(selector).forEach(function (old) {
+        var heading = doc.createElement(tag);
+        heading.textContent = old.textContent;
+        old.replaceWith(heading);
+      });
+    };
+    rename("h1", "h2");
+    rename("h4, h5, h6", "h3");
+    doc.body.querySelectorAll("table").forEach(function (table) {
+      var rows = [];
+      table.querySelectorAll("tr").forEach(function (row) {
+        var cells = [];
+        row.querySelectorAll("th, td").forEach(function (cell) {
+          var text = cell.textContent.replace(/\s+/g, " ").trim();
+          if (text) cells.push(text);
+        });
+        if (cells.length) {
+          var p = doc.createElement("p");
+          p.textContent = cells.join(" | ");
+          rows.push(p);
+        }
+      });
+      table.replaceWith.apply(table, rows);
+    });
+    return doc.body.innerHTML;
+  }
+  window.deskTidyPaste = tidyPaste; // for the browser checks
+
+  document.addEventListener("prose-editor:ready", function (event) {
+    var editor = event.detail && event.detail.editor;
+    if (!editor) return;
+    editor.setOptions({ editorProps: { transformPastedHTML: tidyPaste } });
+    var field = event.target.closest(".form-row") || event.target.parentNode;
+    var count = document.createElement("p");
+    count.className = "desk-count desk-word-count";
+    count.setAttribute("aria-live", "polite");
+    var update = function () {
+      var words = editor.state.doc.textBetween(0, editor.state.doc.content.size, " ", " ");
+      var n = (words.match(/\S+/g) || []).length;
+      count.textContent = n + (n === 1 ? " word" : " words");
+    };
+    update();
+    editor.on("update", update);
+    field.appendChild(count);
+  });
+
+  function counter(input) {
+    var limit = parseInt(input.getAttribute("data-search-limit"), 10);
+    var hard = parseInt(input.getAttribute("maxlength"), 10);
+    var note = document.createElement("p");
+    note.className = "desk-count";
+    note.id = input.id + "_count";
+    note.setAttribute("aria-live", "polite");
+    var update = function () {
+      var n = input.value.length;
+      var text = n + " of " + limit + " characters shown in search";
+      if (hard && hard !== limit) text += " (" + hard + " at most)";
+      note.textContent = text;
+      note.classList.toggle("desk-count-over", n > limit);
+    };
+    input.addEventListener("input", update);
+    update();
+    input.insertAdjacentElement("afterend", note);
+  }
+
+  function previewer() {
+    var preview = document.getElementById("desk-preview");
+    if (!preview) return;
+    var value = function (id) {
+      var el = document.getElementById(id);
+      return el ? el.value.trim() : "";
+    };
+    var cut = function (text, limit) {
+      return text.length > limit ? text.slice(0, limit - 1).trimEnd() + "…" : text;
+    };
+    var set = function (id, text) {
+      var el = document.getElementById(id);
+      if (el) el.textContent = text;
+    };
+    var site = preview.getAttribute("data-site").replace(/\/news\/[^/]*\/$/, "/news/");
+    var update = function () {
+      var description = value("id_seo_description") || value("id_standfirst");
+      set("desk-preview-title", cut(value("id_seo_title") || value("id_headline"), 70));
+      set("desk-preview-card-title", value("id_headline"));
+      set("desk-preview-description", cut(description, 160));
+      set("desk-preview-card-description", cut(description, 160));
+      set("desk-preview-url", site + (value("id_slug") || "web-address") + "/");
+    };
+    ["id_headline", "id_standfirst", "id_seo_title", "id_seo_description", "id_slug"].forEach(
+      function (id) {
+        var el = document.getElementById(id);
+        if (el) {
+          el.addEventListener("input", update);
+          el.addEventListener("change", update);
+        }
+      }
+    );
+  }
+
+  // Bylines: "Move up" and "Move down" on each row; positions are renumbered 1..n in the
+  // order shown. Without JavaScript, positions are typed, and the server numbers them.
+  function bylineButtons() {
+    var group = document.getElementById("bylines-group");
+    if (!group) return;
+    var rows = function () {
+      return Array.prototype.filter.call(
+        group.querySelectorAll("tbody tr.form-row"),
+        function (row) { return !row.classList.contains("empty-form"); }
+      );
+    };
+    var renumber = function () {
+      rows().forEach(function (row, index) {
+        var input = row.querySelector("input[name$='-position']");
+        if (input) input.value = index + 1;
+      });
+    };
+    var addButtons = function (row) {
+      if (row.classList.contains("empty-form") || row.querySelector(".desk-move")) return;
+      var cell = row.querySelector("td.field-position") || row.lastElementChild;
+      if (!cell) return;
+      [["up", "Move up", "↑"], ["down", "Move down", "↓"]].forEach(function (spec) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "desk-move desk-move-" + spec[0];
+        button.setAttribute("aria-label", spec[1]);
+        button.title = spec[1];
+        button.textContent = spec[2];
+        button.addEventListener("click", function () {
+          var sibling = spec[0] === "up" ? row.previousElementSibling : row.nextElementSibling;
+          if (!sibling || sibling.classList.contains("empty-form") ||
+              !sibling.classList.contains("form-row")) return;
+          if (spec[0] === "up") sibling.before(row); else sibling.after(row);
+          renumber();
+          button.focus();
+        });
+        cell.appendChild(button);
+      });
+    };
+    rows().forEach(addButtons);
+    document.addEventListener("formset:added", function (event) {
+      if (event.detail && event.detail.formsetName === "bylines") {
+        addButtons(event.target);
+        var input = event.target.querySelector("input[name$='-position']");
+        if (input) input.value = rows().length; // a new row takes the next position
+      }
+    });
+  }
+
+  function start() {
+    wrapURLify();
+    document.querySelectorAll("[data-search-limit]").forEach(counter);
+    previewer();
+    bylineButtons();
+    var summary = document.getElementById("desk-error-summary");
+    if (summary) summary.focus();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
