@@ -7,11 +7,13 @@ journeys do not depend on one another's users.
 A plugin of tests/conftest.py: the fixtures need no import; test modules import the helpers.
 """
 
+import base64
 import contextlib
 import os
 from pathlib import Path
 
 import pytest
+from django_otp.oath import totp
 
 from tests import browser_fixtures as bf
 
@@ -51,12 +53,50 @@ def add_staff(site, username, role, author=None):
     return username
 
 
+_SECRETS = {}  # username -> the authenticator key set up at their first sign-in
+
+
 def sign_in(page, site, username, next_path="/admin/"):
+    """Sign in through the real forms; Editors and Administrators also set up, or use, an
+    authenticator app (newsroom/staff_auth.py), whose codes are worked out here."""
     page.goto(f"{site.url}/admin/login/?next={next_path}")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
+    page.wait_for_load_state()
+    if "/admin/two-factor/setup/" in page.url:
+        _SECRETS[username] = page.locator("code").inner_text().replace(" ", "")
+    if "/admin/two-factor/" in page.url:
+        page.fill("input[name=code]", f"{totp(base64.b32decode(_SECRETS[username])):06d}")
+        page.click("input[type=submit]")
     page.wait_for_url(f"**{next_path}")
+
+
+_STATES = {}  # username -> the signed-in browser state (cookies): one sign-in per account
+
+
+@pytest.fixture
+def open_as(browser, demo_site):
+    """open_as(username, path): a fresh browser tab signed in as that account, at path. Each
+    account signs in through the real forms once per run (a TOTP code is good only once)."""
+    contexts = []
+
+    def open_page(username, path="/admin/"):
+        if username not in _STATES:
+            context = browser.new_context()
+            sign_in(context.new_page(), demo_site, username)
+            _STATES[username] = context.storage_state()
+            context.close()
+        context = browser.new_context(storage_state=_STATES[username])
+        contexts.append(context)
+        page = context.new_page()
+        page.console_errors = console_errors(page)
+        page.goto(demo_site.url + path)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 def shoot(page, name):

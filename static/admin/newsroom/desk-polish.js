@@ -59,6 +59,9 @@
     var editor = event.detail && event.detail.editor;
     if (!editor) return;
     editor.setOptions({ editorProps: { transformPastedHTML: tidyPaste } });
+    editor.view.dom.setAttribute("spellcheck", "true"); // the browser's own spell-check
+    var label = document.querySelector("label[for='" + event.target.id + "']");
+    if (label) editor.view.dom.setAttribute("aria-label", label.textContent.replace(/:\s*$/, ""));
     var field = event.target.closest(".form-row") || event.target.parentNode;
     var count = document.createElement("p");
     count.className = "desk-count desk-word-count";
@@ -175,11 +178,90 @@
     });
   }
 
+  // Names for controls Django and select2 leave unnamed: the inputs of a tabular inline
+  // (named by their column and row) and select2's combobox and search box (named by the
+  // field's label). Screen readers and axe need them.
+  function labelText(el) {
+    var label = el.id && document.querySelector("label[for='" + el.id + "']");
+    var text = label ? label.textContent : el.getAttribute("aria-label") || "";
+    return text.replace(/[:*]\s*$/, "").trim();
+  }
+  function nameControls() {
+    document.querySelectorAll(".tabular table").forEach(function (table) {
+      var headers = Array.prototype.map.call(
+        table.querySelectorAll("thead th"),
+        function (th) { return th.textContent.replace(/\s+/g, " ").trim(); }
+      );
+      table.querySelectorAll("tbody tr.form-row").forEach(function (row, index) {
+        Array.prototype.forEach.call(row.children, function (cell, column) {
+          cell.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(
+            function (control) {
+              if (control.classList.contains("select2-search__field")) return;
+              if (control.getAttribute("aria-label") || labelText(control)) return;
+              var header = headers[column] || "Field";
+              control.setAttribute("aria-label", header + ", row " + (index + 1));
+            }
+          );
+        });
+      });
+    });
+    document.querySelectorAll("select + .select2-container").forEach(function (box) {
+      var select = box.previousElementSibling;
+      var name = labelText(select);
+      if (!name) return;
+      var combo = box.querySelector(".select2-selection");
+      var rendered = box.querySelector(".select2-selection__rendered");
+      if (combo && rendered && rendered.id) {
+        if (!select.id) return;
+        var labelId = select.id + "-name";
+        if (!document.getElementById(labelId)) {
+          var hidden = document.createElement("span");
+          hidden.id = labelId;
+          hidden.hidden = true;
+          hidden.textContent = name;
+          box.appendChild(hidden);
+        }
+        combo.setAttribute("aria-labelledby", labelId + " " + rendered.id);
+      } else if (combo && !combo.getAttribute("aria-label")) {
+        combo.setAttribute("aria-label", name);
+      }
+      if (rendered && rendered.getAttribute("role") === "textbox") {
+        rendered.setAttribute("aria-label", name);
+      }
+      box.querySelectorAll(".select2-search__field").forEach(function (search) {
+        search.setAttribute("aria-label", name);
+      });
+      // select2 puts its "clear" button straight into a <ul>, where only <li> may be; it
+      // listens on the selection box, so the button still works one level up.
+      var clear = box.querySelector("ul.select2-selection__rendered > .select2-selection__clear");
+      if (clear && combo) {
+        combo.querySelectorAll(":scope > .select2-selection__clear").forEach(function (old) {
+          old.remove();
+        });
+        combo.appendChild(clear);
+      }
+    });
+  }
+  function watchControls() {
+    nameControls();
+    var form = document.querySelector("#content-main form") || document.body;
+    var pending = false;
+    new MutationObserver(function () {
+      if (pending) return;
+      pending = true;
+      window.requestAnimationFrame(function () {
+        pending = false;
+        nameControls();
+      });
+    }).observe(form, { childList: true, subtree: true });
+  }
+
   function start() {
     wrapURLify();
     document.querySelectorAll("[data-search-limit]").forEach(counter);
     previewer();
     bylineButtons();
+    watchControls();
     var summary = document.getElementById("desk-error-summary");
     if (summary) summary.focus();
   }
