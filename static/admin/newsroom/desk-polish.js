@@ -85,8 +85,8 @@
     note.setAttribute("aria-live", "polite");
     var update = function () {
       var n = input.value.length;
-      var text = n + " of " + limit + " characters shown in search";
-      if (hard && hard !== limit) text += " (" + hard + " at most)";
+      var text = n + (n === 1 ? " character" : " characters") + ": search shows up to " + limit;
+      if (hard && hard !== limit) text += ", " + hard + " at most";
       note.textContent = text;
       note.classList.toggle("desk-count-over", n > limit);
     };
