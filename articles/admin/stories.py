@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.db import models, transaction
 from django.forms.forms import NON_FIELD_ERRORS
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from js_asset import Media
@@ -243,9 +244,11 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
                 "title": Truncator(title).chars(SEARCH_LIMITS["seo_title"]),
                 "card_title": article.headline,
                 "description": Truncator(description).chars(SEARCH_LIMITS["seo_description"]),
-                "url": absolute(f"/news/{article.slug or 'web-address'}/"),
+                "url": absolute(
+                    reverse("articles:detail", kwargs={"slug": article.slug or "web-address"})
+                ),
                 "image": image.url if image else "",
-                "image_alt": article.hero_alt,
+                "image_alt": "" if article.hero_is_decorative else article.hero_alt,
                 "limits": SEARCH_LIMITS,
             },
         )
