@@ -231,7 +231,8 @@ def panel_data(report):
         "organisation": report.organisation.name,
         "inspectorate": framework.inspectorate.name,
         "framework": framework.name,
-        "published_on": report.published_on.isoformat(),
+        "published_on": report.published_iso,  # "2024-03" when only the month is known
+        "published": report.published_label,
         "lead_inspector": {
             "name": report.lead_inspector_name,
             "title": report.lead_inspector_title,

@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0015_merge_trust_features"),
+        ("articles", "0020_merge_search_and_comment_times"),
     ]
 
     operations = [
