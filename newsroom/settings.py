@@ -262,7 +262,22 @@ PROSE_EXTENSIONS = {
     "ListItem": True,
     "Blockquote": True,
     "HardBreak": True,
-    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    # Without autolink, tiptap's link mark is not inclusive: typing after a link is plain text.
+    "Link": {"enableTarget": False, "autolink": False, "protocols": ["http", "https", "mailto"]},
+    # The browser's spell-check stays on (the editor turns it off by default).
+    "NoSpellCheck": False,
+    # Paragraph, H2 and H3 as visible buttons rather than a drop-down.
+    "Menu": {
+        "groups": [
+            {"group": "blockType -lists"},
+            {"group": "lists"},
+            {"group": "nodes -blockType -lists"},
+            {"group": "marks"},
+            {"group": "link"},
+            {"group": "history"},
+            {"group": "utility"},
+        ]
+    },
 }
 
 # The publisher, for JSON-LD, feeds and the Google News sitemap.
@@ -276,4 +291,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    # Django's own "django" logger has a console handler of its own under DEBUG and also passes
+    # each record up to the root's: every line was written twice. It now only passes them up.
+    "loggers": {"django": {"handlers": [], "level": env("LOG_LEVEL", default="INFO")}},
 }

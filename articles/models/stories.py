@@ -236,6 +236,8 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "story"  # what the newsroom calls it; the desk says so too
+        verbose_name_plural = "stories"
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
         permissions = [("publish_article", "Can publish, schedule and unpublish stories")]
