@@ -15,6 +15,8 @@ import reversion
 from django.db import transaction
 from django.utils import timezone
 
+from newsroom import caching
+
 from . import history
 from .models import (
     ALT_TEXT_NEEDED,
@@ -124,7 +126,9 @@ def save_story(*, article, by=None):
     stored = (
         None
         if adding
-        else Article.objects.filter(pk=article.pk).values("slug", "first_published_at").first()
+        else Article.objects.filter(pk=article.pk)
+        .values("first_published_at", *caching.SHOWN_BESIDE_OTHER_STORIES)
+        .first()
     )
     if adding:
         article.created_by = article.created_by or by
@@ -133,7 +137,8 @@ def save_story(*, article, by=None):
     article.modified_by = by
     if article.status == Status.PUBLISHED and not went_live(article.first_published_at):
         article.first_published_at = article.published_at  # never live yet: live at this time
-    article.save()
+    with caching.story_saved(article, before=stored):  # retires only the pages it changes
+        article.save()
     if stored and went_live(stored["first_published_at"]):
         _keep_old_slug(article, stored["slug"])
     return article

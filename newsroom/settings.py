@@ -133,9 +133,14 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
 # make a story page fail when the shared cache is down.
 CACHES["imagekit"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 IMAGEKIT_CACHE_BACKEND = "imagekit"
-# Anonymous reader pages are cached whole for this long; every committed write moves a content
-# generation that is part of each key, so a change is visible at once.
+# Anonymous reader pages are cached whole for this long; every committed write moves the
+# generations of what it touches, which are part of each key, so a change is visible at once.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# A shared cache in front (a proxy or a CDN; deploy/nginx.conf) may keep an anonymous reader
+# page this long (s-maxage) and serve it this much longer while it fetches a fresh one
+# (stale-while-revalidate); it revalidates by ETag. Staff, sessions and previews: never.
+PROXY_CACHE_SECONDS = env.int("PROXY_CACHE_SECONDS", default=60)
+PROXY_STALE_SECONDS = env.int("PROXY_STALE_SECONDS", default=30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
