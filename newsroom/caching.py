@@ -47,6 +47,7 @@ import hashlib
 import logging
 import re
 import secrets
+import sys
 import threading
 import time
 
@@ -59,7 +60,6 @@ from django.http import QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -110,8 +110,12 @@ OUTAGE_LOG_INTERVAL = 60  # seconds between two log lines about the same outage
 OUTAGE_RETRY_INTERVAL = 2
 
 
-# What a cache that is down raises: Redis's errors, and the file cache's (a full or missing disk).
-CACHE_ERRORS = (RedisError, OSError)
+def cache_errors():
+    """What a cache that is down raises: the file cache's errors (a full or missing disk), and
+    Redis's once the Redis client is loaded (it is not imported for nothing: it and its
+    asyncio client cost a worker megabytes)."""
+    redis_exceptions = sys.modules.get("redis.exceptions")
+    return (OSError, redis_exceptions.RedisError) if redis_exceptions else (OSError,)
 
 
 class CacheUnavailable(Exception):
@@ -134,7 +138,7 @@ def cache_call(operation, *args, **kwargs):
         raise CacheUnavailable
     try:
         result = getattr(cache, operation)(*args, **kwargs)
-    except CACHE_ERRORS as error:
+    except cache_errors() as error:
         _note_outage(error)
         raise CacheUnavailable from error
     if _Outage.down:
