@@ -38,7 +38,6 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.flatpages",
     "django.contrib.sitemaps",
-    "django.contrib.postgres",
     "django_prose_editor",
     "reversion",
     "imagekit",
@@ -113,6 +112,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # many of a page's queries); health checks replace a connection the server has dropped.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Only here: on SQLite it would load psycopg (15 MiB in every worker) for nothing.
+    INSTALLED_APPS.append("django.contrib.postgres")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The default cache must be shared by every process of the site: the page cache's content

@@ -30,7 +30,6 @@ from .sources import StorySource
 from .stories import (
     ALT_TEXT_NEEDED,
     BYLINE_NEEDED,
-    SEARCH_VECTOR,
     Article,
     ArticleQuerySet,
     Author,
@@ -41,6 +40,7 @@ from .stories import (
     Status,
     Tag,
     is_administrator,
+    search_vector,
 )
 
 __all__ = [
@@ -48,7 +48,7 @@ __all__ = [
     "BYLINE_NEEDED",
     "CONTROL_CHARACTERS",
     "LISTED_CORRECTION_KINDS",
-    "SEARCH_VECTOR",
+    "search_vector",
     "Article",
     "ArticleQuerySet",
     "Author",
