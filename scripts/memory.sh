@@ -54,9 +54,14 @@ measure() {  # measure LABEL PORT PAGE_CACHE_SECONDS
     --bind "127.0.0.1:$2" --error-logfile "$WORK/gunicorn-$2.log" --pid "$WORK/gunicorn-$2.pid" &
   local master=$!
   masters+=("$master")
-  for _ in $(seq 1 200); do curl -fs -o /dev/null "http://127.0.0.1:$2/robots.txt" && break; sleep 0.1; done
+  local answered=""
+  for _ in $(seq 1 600); do  # a busy machine can take a minute to start the workers
+    curl -fs -o /dev/null "http://127.0.0.1:$2/robots.txt" && { answered=1; break; }
+    sleep 0.2
+  done
+  [ -n "$answered" ] || { echo "memory: gunicorn on port $2 did not answer" >&2; exit 1; }
   local workers
-  workers=$(pgrep -P "$master" | tr '\n' ' ')
+  workers=$(pgrep -P "$master" | tr '\n' ' ' || true)
   local before
   before=$(for pid in $workers; do awk '/VmRSS/ {printf "%.1f ", $2/1024}' "/proc/$pid/status"; done)
   .venv/bin/python - "$2" "$REQUESTS" "$WORK/pages.txt" <<'PY'
