@@ -8,7 +8,8 @@
 # /proc/<pid>/status. Budget: 64 MiB per worker (issue 12).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PORT=${MEMORY_PORT:-8020}
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+PORT=${MEMORY_PORT:-$(free_port)}
 REQUESTS=${REQUESTS:-1000}
 BUDGET_MIB=${BUDGET_MIB:-64}
 WORK=$(mktemp -d /tmp/newsroom-memory.XXXXXX)
@@ -59,7 +60,9 @@ measure() {  # measure LABEL PORT PAGE_CACHE_SECONDS
     curl -fs -o /dev/null "http://127.0.0.1:$2/robots.txt" && { answered=1; break; }
     sleep 0.2
   done
-  [ -n "$answered" ] || { echo "memory: gunicorn on port $2 did not answer" >&2; exit 1; }
+  if [ -z "$answered" ] || ! kill -0 "$master" 2>/dev/null; then
+    echo "memory: gunicorn on port $2 did not start (is the port taken?)" >&2; exit 1
+  fi
   local workers
   workers=$(pgrep -P "$master" | tr '\n' ' ' || true)
   local before
@@ -90,7 +93,7 @@ PY
 }
 
 measure "page cache on" "$PORT" 300
-measure "page cache off" "$((PORT + 1))" 0
+measure "page cache off" "${MEMORY_PORT_UNCACHED:-$(free_port)}" 0
 worst=$(sort -n "$WORK/peaks.txt" | tail -n 1)
 echo "memory: largest worker ${worst} MiB (budget ${BUDGET_MIB} MiB)"
 awk -v worst="$worst" -v budget="$BUDGET_MIB" 'BEGIN { exit !(worst <= budget) }' ||
