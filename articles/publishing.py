@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from inspections.models import Grade, InspectionReport
 from inspections.prose import stated_grade_counts
+from newsroom import caching
 
 from . import history
 from .models import (
@@ -229,7 +230,9 @@ def save_story(*, article, by=None):
     stored = (
         None
         if adding
-        else Article.objects.filter(pk=article.pk).values("slug", "first_published_at").first()
+        else Article.objects.filter(pk=article.pk)
+        .values("first_published_at", *caching.SHOWN_BESIDE_OTHER_STORIES)
+        .first()
     )
     if adding:
         article.created_by = article.created_by or by
@@ -238,7 +241,8 @@ def save_story(*, article, by=None):
     article.modified_by = by
     if article.status == Status.PUBLISHED and not went_live(article.first_published_at):
         article.first_published_at = article.published_at  # never live yet: live at this time
-    article.save()
+    with caching.story_saved(article, before=stored):  # retires only the pages it changes
+        article.save()
     if stored and went_live(stored["first_published_at"]):
         _keep_old_slug(article, stored["slug"])
     return article

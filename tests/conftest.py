@@ -31,6 +31,7 @@ pytest_plugins = [
     "tests.inspections_fixtures",
     "tests.journey_fixtures",
     "tests.site_fixtures",
+    "tests.cache_fixtures",
 ]
 
 # Screenshots and other things a person looks at after a run; git-ignored.
