@@ -131,7 +131,10 @@ def until_next_write(name, compute):
     For figures such as counts that take reading the whole archive: once per write, not once per
     request."""
     try:
-        key = f"until-next-write:{name}:{caching.generation()}"
+        # Lists and sitemaps move with `lists` (every publication, correction or story edit
+        # bumps it) as well as with `all`.
+        current = caching.generations([caching.LISTS])
+        key = f"until-next-write:{name}:{current[caching.EVERYTHING]}:{current[caching.LISTS]}"
         return caching.cache_call("get_or_set", key, compute, PAGE_CACHE_SECONDS)
     except caching.CacheUnavailable:
         return compute()

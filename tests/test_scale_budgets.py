@@ -163,3 +163,16 @@ def test_the_sitemap_index_does_not_count_the_archive_on_every_request(client, d
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/sitemap.xml").status_code == 200
     assert not [q for q in captured if "COUNT(" in q["sql"].upper()]
+
+
+# Committed writes: generations move on commit, as in production.
+@pytest.mark.django_db(transaction=True)
+def test_counts_kept_until_the_next_write_move_when_a_story_is_published(make_article, make_user):
+    from articles import publishing
+    from articles.models import Status
+
+    make_article()
+    draft = make_article(headline="Still a draft", status=Status.DRAFT)
+    assert sitemaps.public_story_count() == 1
+    publishing.publish(article=draft, by=make_user("Editor"))
+    assert sitemaps.public_story_count() == 2
