@@ -12,7 +12,7 @@ from js_asset import Media
 from reversion import set_comment
 from reversion.admin import VersionAdmin
 
-from .. import publishing
+from .. import desk_views, merging, publishing
 from ..forms import ArticleAdminForm, BylineFormSet, can_publish
 from ..models import (
     Article,
@@ -149,7 +149,11 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
     history_latest_first = True
 
     class Media:
-        css = {"all": ["admin/newsroom/desk.css"]}
+        css = {"all": ["admin/newsroom/desk.css", "admin/newsroom/desk-merge.css"]}
+        js = ["admin/newsroom/desk-merge.js"]
+
+    def get_urls(self):
+        return desk_views.urls(self) + super().get_urls()
 
     def get_fieldsets(self, request, obj=None):
         this_change = ["minor_edit", "update_note", "revision_note"] if obj else ["revision_note"]
@@ -206,7 +210,14 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
+        restore = desk_views.restore_data(request, obj)
+        return type(
+            form.__name__, (form,), {"user": request.user, "request": request, "restore": restore}
+        )
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        return merging.merge_inline(request, obj, inline, prefix, kwargs)
 
     @admin.display(description="Body")
     def body_as_read(self, article):
@@ -235,6 +246,8 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
     def save_model(self, request, obj, form, change):
         request.revision_note = form.cleaned_data.get("revision_note", "")
         publishing.save_story(article=obj, by=request.user)
+        desk_views.forget_autosave(request, obj)
+        desk_views.forget_kept_upload(form)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -265,6 +278,11 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
         # runs under the site's CSP only with this response's nonce (django-csp adds the nonce
         # to the header only on pages that use it, so reader pages stay 'self'-only).
         context["media"] = Media.from_media(context["media"]).with_nonce(request.csp_nonce)
+        if request.method == "POST":
+            desk_views.keep_upload(request, context["adminform"].form)
+        context["desk_merge"] = desk_views.change_form_context(
+            request, context["adminform"].form, obj
+        )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_add(self, request, obj, post_url_continue=None):

@@ -12,6 +12,7 @@ from .corrections import (
     CorrectionUnlock,
     Placement,
 )
+from .desk import Autosave, KeptUpload, Presence
 from .fields import (
     CONTROL_CHARACTERS,
     ProseBodyField,
@@ -51,6 +52,7 @@ __all__ = [
     "SEARCH_VECTOR",
     "Article",
     "ArticleQuerySet",
+    "Autosave",
     "Author",
     "Byline",
     "BylineRole",
@@ -63,7 +65,9 @@ __all__ = [
     "CorrectionLocked",
     "CorrectionQuerySet",
     "CorrectionUnlock",
+    "KeptUpload",
     "Placement",
+    "Presence",
     "ProseBodyField",
     "ReviewLink",
     "ReviewLinkQuerySet",
