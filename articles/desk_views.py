@@ -6,6 +6,7 @@ checks what the person may do with that story; writes are POSTs, so CSRF-protect
 is a revision: an autosave is the person's own, and goes when they save the story.
 """
 
+import contextlib
 import json
 import secrets
 
@@ -22,7 +23,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from . import history, merging
-from .models import Autosave, KeptUpload, Presence
+from .models import Article, Autosave, KeptUpload, Presence
 from .models.desk import KEPT_UPLOAD_LIFETIME
 
 # The form's fields an autosave keeps: what a person types.
@@ -77,7 +78,9 @@ def _story_for(request, model_admin, object_id):
         if not model_admin.has_add_permission(request):
             raise PermissionDenied
         return None
-    story = model_admin.get_object(request, unquote(object_id))
+    object_id = unquote(object_id)
+    # Not the admin's get_object: it locks the row on a POST and prefetches the bylines.
+    story = Article.objects.filter(pk=object_id).first() if object_id.isdigit() else None
     if story is None:
         raise Http404
     if not model_admin.has_change_permission(request, story):
@@ -147,9 +150,10 @@ def presence(request, model_admin, object_id):
     story = _story_for(request, model_admin, object_id)
     if story is None:
         return JsonResponse({"others": [], "saved": None})
-    Presence.objects.update_or_create(
-        user=request.user, story=story, defaults={"last_seen": timezone.now()}
-    )
+    seen = Presence.objects.filter(user=request.user, story=story)
+    if not seen.update(last_seen=timezone.now()):
+        with contextlib.suppress(IntegrityError), transaction.atomic():
+            Presence.objects.create(user=request.user, story=story)
     others = (
         Presence.objects.current()
         .filter(story=story)

@@ -456,7 +456,7 @@ def merge_inline(request, story, inline, prefix, kwargs):
     get_formset_kwargs): if the other side changed these rows since the form loaded and this
     person did not, their rows; if both did, this person's rows, and a conflict the form refuses
     until the person chooses (``merge_choice-<prefix>``)."""
-    if prefix not in INLINES or story is None:
+    if prefix not in INLINES or story is None or story.pk is None:
         return kwargs
     formset_class = inline.get_formset(request, story)
     stored = list(kwargs["queryset"].filter(**{inline_fk(formset_class).name: story}))
