@@ -93,7 +93,9 @@ def _story_for(request, model_admin, object_id):
 
 def autosave(request, model_admin, object_id):
     story = _story_for(request, model_admin, object_id)
-    if len(request.body) > AUTOSAVE_MAX_BYTES:
+    # The header, not request.body: the CSRF check has read the posted form by now.
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not length.isdigit() or int(length) > AUTOSAVE_MAX_BYTES:
         return JsonResponse({"error": "Too long to autosave."}, status=413)
     data = {name: request.POST[name] for name in AUTOSAVED_FIELDS if name in request.POST}
     loaded = request.POST.get("loaded_version", "")
@@ -118,11 +120,9 @@ def discard_autosave(request, model_admin, object_id):
     return redirect("admin:articles_article_change", story.pk)
 
 
-def forget_autosave(request, story):
+def forget_autosave(request, story, *, added):
     """The person saved the story: their autosave of it (or of the new story) has served."""
-    Autosave.objects.filter(user=request.user, story__isnull=True).delete()
-    if story is not None and story.pk:
-        Autosave.objects.filter(user=request.user, story=story).delete()
+    Autosave.objects.filter(user=request.user, story=None if added else story).delete()
 
 
 def restore_data(request, story):

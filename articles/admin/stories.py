@@ -246,7 +246,7 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
     def save_model(self, request, obj, form, change):
         request.revision_note = form.cleaned_data.get("revision_note", "")
         publishing.save_story(article=obj, by=request.user)
-        desk_views.forget_autosave(request, obj)
+        desk_views.forget_autosave(request, obj, added=not change)
         desk_views.forget_kept_upload(form)
 
     def save_related(self, request, form, formsets, change):
