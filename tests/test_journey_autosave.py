@@ -110,7 +110,7 @@ def test_typed_text_survives_closing_the_tab_and_is_restored(site, browser):
         page.click("text=Restore your unsaved text")
         page.wait_for_url("**?restore=1")
         assert page.input_value("#id_standfirst") == STANDFIRST
-        assert PARAGRAPH in page.inner_text(".field-body .ProseMirror")
+        assert PARAGRAPH in page.inner_text(".field-body .ProseMirror[contenteditable=true]")
         shoot(page, "3-restored")
 
         page.check("#id_minor_edit")
