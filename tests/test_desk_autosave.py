@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Autosave, KeptUpload, Presence, Status
+from articles.models import Article, Autosave, KeptUpload, Presence, Status
 
 from .desk_fixtures import change_url, form_data, login, png_bytes
 
@@ -282,3 +282,25 @@ def test_choosing_another_picture_or_clearing_replaces_the_kept_one(story, staff
         assert article.hero_image.width == 50
     else:
         assert not article.hero_image
+
+
+def test_a_reporters_new_story_keeps_its_picture_over_a_failed_save(staff, section, author):
+    client = login(staff("Reporter"))
+    url = reverse("admin:articles_article_add")
+    form = form_data(client.get(url)) | {
+        "headline": "Lifeboat crew rescue two",
+        "slug": "lifeboat-crew-rescue-two",
+        "section": str(section.pk),
+        "status": Status.DRAFT,
+        "bylines-TOTAL_FORMS": "1",
+        "bylines-0-author": str(author.pk),
+        "bylines-0-role": "reporter",
+        "bylines-0-position": "0",
+    }
+    upload = SimpleUploadedFile("crew.png", png_bytes(), "image/png")
+    refused = client.post(url, form | {"hero_image": upload, "hero_alt": ""})
+    assert refused.status_code == 200
+    assert "Kept: crew.png (choose another to replace it)." in refused.content.decode()
+    saved = client.post(url, form_data(refused) | {"hero_alt": "The crew on the slipway"})
+    assert saved.status_code == 302
+    assert Article.objects.get(slug="lifeboat-crew-rescue-two").hero_image.name.endswith(".png")
