@@ -230,9 +230,15 @@ def forget_kept_upload(form):
 # The form's page
 
 
-def change_form_context(request, form, story):
+def change_form_context(request, model_admin, form, story):
     """What the desk-merge partial shows: the conflicts to choose, the autosave on offer, and
-    the addresses the page's script talks to."""
+    the addresses the page's script talks to (none for those who only read the story)."""
+    if story is None:
+        edits = model_admin.has_add_permission(request)
+    else:
+        edits = model_admin.has_change_permission(request, story)
+    if not edits:
+        return {}
     key = str(story.pk) if story is not None else NEW
     saved = None
     if request.method == "GET" and "restore" not in request.GET:

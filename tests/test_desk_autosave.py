@@ -172,6 +172,15 @@ def test_the_form_loads_the_script_without_inline_script(story, staff):
     assert root.get("data-presence-url") and root.get("data-autosave-url")
 
 
+def test_those_who_only_read_the_story_get_no_autosave_or_presence(story, staff):
+    article = story()
+    client = login(staff("Corrections desk"))
+    client.post(autosave_url(article.pk), {"headline": "x"})
+    page = client.get(change_url(article))
+    assert page.status_code == 200
+    assert 'id="desk-merge"' not in page.content.decode()
+
+
 # Presence
 
 

@@ -281,7 +281,7 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
         if request.method == "POST":
             desk_views.keep_upload(request, context["adminform"].form)
         context["desk_merge"] = desk_views.change_form_context(
-            request, context["adminform"].form, obj
+            request, self, context["adminform"].form, obj
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
