@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
 
-from . import checks, history, publishing
+from . import checks, desk_views, history, merging, publishing
 from .models import Article, Byline, Status, sanitise_body
 
 REPORTER_STATUSES = [Status.DRAFT, Status.IN_REVIEW]
@@ -116,6 +116,8 @@ class ArticleAdminForm(forms.ModelForm):
     """A story as the signed-in user may edit it (ArticleAdmin.get_form sets ``user``)."""
 
     user = None
+    request = None
+    restore = None  # autosaved text to open the form with (desk_views.restore_data)
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     published_at = UKDateTimeField(
@@ -205,9 +207,12 @@ class ArticleAdminForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, files=None, *args, **kwargs):
+        files, self.kept_upload = desk_views.with_kept_upload(self.user, data, files)
+        super().__init__(data, files, *args, **kwargs)
         self.story = self.instance if self.instance.pk else None
+        if self.restore and not self.is_bound:
+            desk_views.restore_into_form(self, self.restore)
         self.locked = {}  # field name -> why this user may not change it
         if self.story is not None:
             self.fields["loaded_version"].initial = self.story.version
@@ -238,6 +243,10 @@ class ArticleAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self._refuse_locked_changes()
+        self.merge_conflicts = []  # fields both people changed, shown side by side
+        if self.story is not None and self.cleaned_data.get("loaded_version") == self.story.version:
+            self.merge_conflicts = merging.apply_choices(self)
+            self.merge_conflicts += merging.refuse_unchosen_inlines(self, self.request)
         self._refuse_stale_version()
         status = cleaned.get("status", self.instance.status)
         if status == Status.PUBLISHED:
@@ -284,10 +293,12 @@ class ArticleAdminForm(forms.ModelForm):
         current = self.story.version
         if loaded == current:
             return
-        data = self.data.copy()
-        data[self.add_prefix("loaded_version")] = current  # saving again overwrites, knowingly
-        self.data = data
         loaded_version, self.conflict = history.changes_since(self.story, loaded)
+        taken, self.merge_conflicts = merging.merge_into_form(self, loaded_version)
+        self.merge_conflicts += merging.refuse_unchosen_inlines(self, self.request)
+        data = self.data.copy()
+        data[self.add_prefix("loaded_version")] = current  # the merge is made on this version
+        self.data = data
         revision = history.latest_revision(self.story)
         who = revision.user.get_username() if revision and revision.user else "Someone else"
         when = f" at {timezone.localtime(revision.date_created):%H:%M}" if revision else ""
@@ -295,14 +306,23 @@ class ArticleAdminForm(forms.ModelForm):
         compare = reverse("admin:articles_article_compare", args=[self.story.pk])
         if loaded_version is not None:
             compare += f"?a={loaded_version.pk}&b=live"
+        if self.merge_conflicts:
+            both = ", ".join(c.label.lower() for c in self.merge_conflicts)
+            next_step = f"You both changed the {both}: choose whose to keep (at the top of the "
+            next_step += "form), then save again."
+        else:
+            next_step = "Check the form, then save again to keep both."
+        merged = f"Their changes to the {', '.join(t.lower() for t in taken)} are now in the form "
+        merged = merged + "with yours. " if taken else "The form below still holds yours. "
         raise forms.ValidationError(
             format_html(
                 "{}{} saved this story while you were editing it, changing: {}. Your changes "
-                "have not been saved; they are still in the form below. "
-                '<a href="{}">See what changed</a>, then save again to keep your version.',
+                'have not been saved yet. {}{} <a href="{}">See what changed</a>.',
                 who,
                 when,
                 changed,
+                merged,
+                next_step,
                 compare,
             ),
             code="stale",

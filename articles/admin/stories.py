@@ -20,7 +20,7 @@ from reversion.admin import VersionAdmin
 
 from newsroom.site import absolute
 
-from .. import publishing, search
+from .. import desk_views, merging, publishing, search
 from ..forms import SEARCH_LIMITS, ArticleAdminForm, BylineForm, BylineFormSet, can_publish
 from ..models import (
     Article,
@@ -198,8 +198,11 @@ class ArticleAdmin(PrepublishMixin, StoryHistoryMixin, VersionAdmin):
     save_on_top = True
 
     class Media:
-        css = {"all": ["admin/newsroom/desk.css"]}
-        js = ["admin/newsroom/desk-polish.js"]
+        css = {"all": ["admin/newsroom/desk.css", "admin/newsroom/desk-merge.css"]}
+        js = ["admin/newsroom/desk-polish.js", "admin/newsroom/desk-merge.js"]
+
+    def get_urls(self):
+        return desk_views.urls(self) + super().get_urls()
 
     def get_fieldsets(self, request, obj=None):
         this_change = ["minor_edit", "update_note", "revision_note"] if obj else ["revision_note"]
@@ -263,7 +266,19 @@ class ArticleAdmin(PrepublishMixin, StoryHistoryMixin, VersionAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
+        restore = desk_views.restore_data(request, obj)
+        return type(
+            form.__name__, (form,), {"user": request.user, "request": request, "restore": restore}
+        )
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # A new story offers its author's own byline, filled in.
+        author = own_author(request.user) if isinstance(inline, BylineInline) else None
+        if author and obj.pk is None:
+            kwargs["initial"] = [{"author": author.pk, "role": BylineRole.REPORTER, "position": 1}]
+        # A stale save: the other side's rows where only they changed them (articles.merging).
+        return merging.merge_inline(request, obj, inline, prefix, kwargs)
 
     @admin.display(description="Body")
     def body_as_read(self, article):
@@ -316,13 +331,8 @@ class ArticleAdmin(PrepublishMixin, StoryHistoryMixin, VersionAdmin):
         request.publish_acknowledgement = form.acknowledgement
         publishing.save_story(article=obj, by=request.user)
         StoryAttention.objects.filter(article=obj).resolve(by=request.user)  # seen to
-
-    def get_formset_kwargs(self, request, obj, inline, prefix):
-        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        author = own_author(request.user) if isinstance(inline, BylineInline) else None
-        if author and obj.pk is None:
-            kwargs["initial"] = [{"author": author.pk, "role": BylineRole.REPORTER, "position": 1}]
-        return kwargs
+        desk_views.forget_autosave(request, obj, added=not change)
+        desk_views.forget_kept_upload(form)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -357,6 +367,11 @@ class ArticleAdmin(PrepublishMixin, StoryHistoryMixin, VersionAdmin):
         # to the header only on pages that use it, so reader pages stay 'self'-only).
         context["media"] = Media.from_media(context["media"]).with_nonce(request.csp_nonce)
         context["error_summary"] = self._error_summary(context)
+        if request.method == "POST":
+            desk_views.keep_upload(request, context["adminform"].form)
+        context["desk_merge"] = desk_views.change_form_context(
+            request, self, context["adminform"].form, obj
+        )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _error_summary(self, context):

@@ -13,6 +13,7 @@ from .corrections import (
     CorrectionUnlock,
     Placement,
 )
+from .desk import Autosave, KeptUpload, Presence
 from .fields import (
     CONTROL_CHARACTERS,
     ProseBodyField,
@@ -50,6 +51,7 @@ __all__ = [
     "LISTED_CORRECTION_KINDS",
     "Article",
     "ArticleQuerySet",
+    "Autosave",
     "Author",
     "Byline",
     "BylineRole",
@@ -62,7 +64,9 @@ __all__ = [
     "CorrectionLocked",
     "CorrectionQuerySet",
     "CorrectionUnlock",
+    "KeptUpload",
     "Placement",
+    "Presence",
     "ProseBodyField",
     "ReviewLink",
     "ReviewLinkQuerySet",
