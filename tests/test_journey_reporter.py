@@ -97,14 +97,13 @@ def test_a_reporter_writes_a_story_sends_it_for_review_and_cannot_publish_it(
         shoot(page, "reporter-2-validation-error")
         body = page.input_value("#id_body")
         assert "<h2>Answering 999 calls</h2>" in body  # nothing typed was lost
-        # TODO(deskmerge): once "hero image kept on validation error" is on main, assert the
-        # picture survived here, e.g. that the form names the uploaded file, and drop the
-        # second upload below.
-        page.set_input_files("#id_hero_image", image)
+        # The picture survived the refusal: the form names it and sends it again on save.
+        assert "Kept: control-room" in page.inner_text(".field-hero_image")
         page.fill("#id_hero_alt", "Call handlers at their desks in the force control room")
         page.click("input[name=_continue] >> nth=0")
         page.wait_for_url("**/change/")
         assert "was added successfully" in page.inner_text(".messagelist")
+        assert "Currently" in page.inner_text(".field-hero_image")  # the kept picture was saved
         saved = page.input_value("#id_body")
         for html in (
             r"<h2>Answering 999 calls</h2>",
