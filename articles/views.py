@@ -11,6 +11,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
 from inspections.models import InspectionReport
+from inspections.panel import cached_panels, panel_version, rendered_panels
 from inspections.source_models import report_pages
 from newsroom.site import page_of, site_render
 
@@ -82,31 +83,40 @@ def author_detail(request, slug):
     return site_render(request, "articles/author_detail.html", context)
 
 
-def with_story_page_data(articles):
+def with_story_page_data(articles, *, panels_cached=False):
     """Everything a story page shows, in a fixed number of queries (the story page and the
-    private review copy both read a story this way)."""
+    private review copy both read a story this way). With `panels_cached` the grades panels
+    come from the cache, so the reports are read without what only the panels need."""
+    reports = (
+        InspectionReport.objects.for_story()
+        if panels_cached
+        else InspectionReport.objects.for_panel()
+    )
     return articles.select_related("section").prefetch_related(
         Prefetch("bylines", queryset=Byline.objects.select_related("author")),
         "tags",
         Prefetch("corrections", queryset=Correction.objects.visible().with_last_amendment()),
-        Prefetch("reports", queryset=InspectionReport.objects.for_panel()),
+        Prefetch("reports", queryset=reports),
         Prefetch("comment_requests", queryset=CommentRequest.objects.for_story()),
         "sources",
         report_pages("reports__sources"),
     )
 
 
-def story_page_context(article):
-    """The template context of a story fetched by with_story_page_data()."""
+def story_page_context(article, *, panels=None):
+    """The template context of a story fetched by with_story_page_data(); `panels` are its
+    reports' grades panels, rendered here when not given."""
     corrections = article.corrections.all()
     # The earlier wordings cost a query only on the rare story with an amended entry.
     prefetch_related_objects([c for c in corrections if c.last_amended_at], "amendments")
     article.latest_entry = corrections[len(corrections) - 1] if corrections else None
     hero = hero_image(article)
+    reports = article.reports.all()
     return {
         "article": article,
         "bylines": article.bylines.all(),
-        "reports": article.reports.all(),
+        "reports": reports,
+        "panels": rendered_panels(reports) if panels is None else panels,
         "top_corrections": [c for c in corrections if c.placement == Placement.TOP],
         "footnote_corrections": [c for c in corrections if c.placement != Placement.TOP],
         "related": [],
@@ -117,7 +127,10 @@ def story_page_context(article):
 
 def article_detail(request, slug):
     articles = Article.objects.previewable_by(request.user)
-    article = with_story_page_data(articles).filter(slug=slug).first()
+    version = panel_version()  # before the data: see inspections.panel
+    cached = cached_panels(slug, version)
+    article = with_story_page_data(articles, panels_cached=cached is not None)
+    article = article.filter(slug=slug).first()
     if article is None:
         moved = SlugRedirect.objects.filter(old_slug=slug, article__in=articles).first()
         if moved is None:
@@ -131,7 +144,8 @@ def article_detail(request, slug):
         .exclude(pk=article.pk)
         .distinct()[:RELATED_COUNT]
     )
-    context = story_page_context(article) | {"related": related}
+    panels = rendered_panels(article.reports.all(), story=slug, version=version, cached=cached)
+    context = story_page_context(article, panels=panels) | {"related": related}
     response = site_render(request, "articles/article_detail.html", context)
     if not article.is_published():
         add_never_cache_headers(response)  # a draft must never sit in a cache

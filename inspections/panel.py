@@ -3,10 +3,20 @@
 Templates print what these functions prepare; no width, offset or viewBox is worked out in a
 template. Everything here reads a report from InspectionReport.objects.for_panel(), so it costs
 no queries. This module imports no model: the models call it.
+
+A story page shows its reports' panels from the cache (see cached_panels()): a panel is the
+same for every story that links the report, and reading one back is far cheaper than the
+queries and template that make it.
 """
 
+import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
+
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from newsroom import caching
 
 if TYPE_CHECKING:
     from .models import Grade, GradedArea, InspectionReport
@@ -321,3 +331,69 @@ def grade_history(reports):
         ]
         rows.append(HistoryRow(report=report, y=index * HISTORY.row_height, segments=segments))
     return HistoryChart(rows=rows)
+
+
+# Rendered panels.
+#
+# A panel's HTML is cached under the content generation (newsroom.caching), which every committed
+# write to an inspections table moves, whichever process makes it: a regrade, an edited area, a
+# renamed organisation or grade, a new revision. The next request, in any process, renders the
+# panel afresh. The generation is read before the data, so HTML rendered from rows that a write
+# was replacing is stored only under a generation that write's commit retires.
+
+PANEL_TEMPLATE = "inspections/_grades_panel.html"
+PANEL_CACHE_SECONDS = 24 * 60 * 60  # an unchanged report keeps its panel; a write retires it
+
+
+def panel_version():
+    """The version panels are cached under now, or None when the cache is down."""
+    try:
+        return caching.generation()
+    except caching.CacheUnavailable:
+        return None
+
+
+def _panel_key(version, report_pk):
+    return f"grades-panel:{version}:{report_pk}"
+
+
+def _story_key(version, story):
+    return f"grades-panel:{version}:story:{story}"
+
+
+def cached_panels(story, version):
+    """{report pk: panel HTML} for every report a story (named by `story`, e.g. its slug) had
+    when its panels were last stored under `version`, or None unless all are cached. With it,
+    the view reads its reports without for_panel()'s queries."""
+    if version is None:
+        return None
+    try:
+        pks = caching.cache_call("get", _story_key(version, story))
+        if pks is None:
+            return None
+        found = caching.cache_call("get_many", [_panel_key(version, pk) for pk in pks])
+    except caching.CacheUnavailable:
+        return None
+    if len(found) < len(pks):
+        return None
+    return {pk: found[_panel_key(version, pk)] for pk in pks}
+
+
+def rendered_panels(reports, *, story=None, version=None, cached=None):
+    """The panel HTML of each report, in order: from `cached` (cached_panels()) where it has
+    the report, else rendered (a report from for_panel() costs no queries) and stored under
+    `version` for `story`. A report linked since `cached` was stored is rendered from what it
+    has, at the cost of a few queries, once."""
+    cached = cached or {}
+    panels, fresh = [], {}
+    for report in reports:
+        html = cached.get(report.pk)
+        if html is None:
+            html = fresh[report.pk] = render_to_string(PANEL_TEMPLATE, {"report": report})
+        panels.append(mark_safe(html))  # noqa: S308 -- rendered by the template, escaped there
+    if version is not None and story is not None and (fresh or not cached):
+        entries = {_panel_key(version, pk): str(html) for pk, html in fresh.items()}
+        entries[_story_key(version, story)] = [report.pk for report in reports]
+        with contextlib.suppress(caching.CacheUnavailable):
+            caching.cache_call("set_many", entries, PANEL_CACHE_SECONDS)
+    return panels
