@@ -11,7 +11,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
 from inspections.models import InspectionReport
-from inspections.panel import cached_panels, panel_version, rendered_panels
+from inspections.panel import cached_story_reports, panel_version, story_reports
 from inspections.source_models import report_pages
 from newsroom.site import page_of, site_render
 
@@ -83,53 +83,55 @@ def author_detail(request, slug):
     return site_render(request, "articles/author_detail.html", context)
 
 
-def with_story_page_data(articles, *, panels_cached=False):
+def with_story_page_data(articles, *, reports_cached=False):
     """Everything a story page shows, in a fixed number of queries (the story page and the
-    private review copy both read a story this way). With `panels_cached` the grades panels
-    come from the cache, so the reports are read without what only the panels need."""
+    private review copy both read a story this way). With `reports_cached` the story's reports
+    come from the cache (inspections.panel.cached_story_reports), so they are left out."""
     reports = (
-        InspectionReport.objects.for_story()
-        if panels_cached
-        else InspectionReport.objects.for_panel()
+        []
+        if reports_cached
+        else [
+            Prefetch("reports", queryset=InspectionReport.objects.for_panel()),
+            report_pages("reports__sources"),
+        ]
     )
     return articles.select_related("section").prefetch_related(
         Prefetch("bylines", queryset=Byline.objects.select_related("author")),
         "tags",
         Prefetch("corrections", queryset=Correction.objects.visible().with_last_amendment()),
-        Prefetch("reports", queryset=reports),
         Prefetch("comment_requests", queryset=CommentRequest.objects.for_story()),
         "sources",
-        report_pages("reports__sources"),
+        *reports,
     )
 
 
-def story_page_context(article, *, panels=None):
-    """The template context of a story fetched by with_story_page_data(); `panels` are its
-    reports' grades panels, rendered here when not given."""
+def story_page_context(article, *, reports=None):
+    """The template context of a story fetched by with_story_page_data(); `reports` are its
+    reports as inspections.panel.story_reports() gives them, made here when not given."""
     corrections = article.corrections.all()
     # The earlier wordings cost a query only on the rare story with an amended entry.
     prefetch_related_objects([c for c in corrections if c.last_amended_at], "amendments")
     article.latest_entry = corrections[len(corrections) - 1] if corrections else None
+    if reports is None:
+        reports = story_reports(article.reports.all())
     hero = hero_image(article)
-    reports = article.reports.all()
     return {
         "article": article,
         "bylines": article.bylines.all(),
         "reports": reports,
-        "panels": rendered_panels(reports) if panels is None else panels,
         "top_corrections": [c for c in corrections if c.placement == Placement.TOP],
         "footnote_corrections": [c for c in corrections if c.placement != Placement.TOP],
         "related": [],
         "hero": hero,
-        "json_ld": jsonld.news_article(article, hero),
+        "json_ld": jsonld.news_article(article, hero, reports),
     }
 
 
 def article_detail(request, slug):
     articles = Article.objects.previewable_by(request.user)
     version = panel_version()  # before the data: see inspections.panel
-    cached = cached_panels(slug, version)
-    article = with_story_page_data(articles, panels_cached=cached is not None)
+    cached = cached_story_reports(slug, version)
+    article = with_story_page_data(articles, reports_cached=cached is not None)
     article = article.filter(slug=slug).first()
     if article is None:
         moved = SlugRedirect.objects.filter(old_slug=slug, article__in=articles).first()
@@ -137,6 +139,19 @@ def article_detail(request, slug):
             raise Http404("No such story.")
         return redirect(moved.article, permanent=True)
 
+    if cached is None:
+        reports = article.reports.all()
+    else:
+        # The cache says which reports the story had; the database says which it has now.
+        linked = Article.reports.through.objects.filter(article=article.pk)
+        ids = list(linked.values_list("inspectionreport", flat=True))
+        reports = [cached[pk] for pk in ids if pk in cached]
+        if missing := [pk for pk in ids if pk not in cached]:  # linked since they were cached
+            reports += (
+                InspectionReport.objects.for_panel()
+                .filter(pk__in=missing)
+                .prefetch_related(report_pages())
+            )
     tag_ids = [tag.pk for tag in article.tags.all()]
     related = (
         Article.objects.published()
@@ -144,8 +159,8 @@ def article_detail(request, slug):
         .exclude(pk=article.pk)
         .distinct()[:RELATED_COUNT]
     )
-    panels = rendered_panels(article.reports.all(), story=slug, version=version, cached=cached)
-    context = story_page_context(article, panels=panels) | {"related": related}
+    reports = story_reports(reports, story=slug, version=version)
+    context = story_page_context(article, reports=reports) | {"related": related}
     response = site_render(request, "articles/article_detail.html", context)
     if not article.is_published():
         add_never_cache_headers(response)  # a draft must never sit in a cache

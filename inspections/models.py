@@ -170,11 +170,6 @@ class InspectionReportQuerySet(models.QuerySet):
         """Reports readers may see: every report except those still under embargo."""
         return self.filter(Q(embargo_until__isnull=True) | Q(embargo_until__lte=timezone.now()))
 
-    def for_story(self):
-        """What a story page shows of its reports beside their panels (its list of sources, its
-        JSON-LD) when the panels come from the cache (inspections.panel.cached_panels)."""
-        return self.select_related("organisation", "framework__inspectorate")
-
     def for_panel(self):
         """Everything the grades panel shows, in a fixed number of queries however many areas."""
         previous_area = GradedArea.objects.filter(

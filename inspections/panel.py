@@ -333,67 +333,90 @@ def grade_history(reports):
     return HistoryChart(rows=rows)
 
 
-# Rendered panels.
+# A story's reports, with their panels rendered.
 #
-# A panel's HTML is cached under the content generation (newsroom.caching), which every committed
-# write to an inspections table moves, whichever process makes it: a regrade, an edited area, a
-# renamed organisation or grade, a new revision. The next request, in any process, renders the
-# panel afresh. The generation is read before the data, so HTML rendered from rows that a write
-# was replacing is stored only under a generation that write's commit retires.
+# What a story page shows of a report (its panel's HTML, and the facts its list of sources and
+# its JSON-LD give) is cached under the content generation (newsroom.caching), which every
+# committed write to an inspections table moves, whichever process makes it: a regrade, an edited
+# area, a renamed organisation or grade, a new revision. The next request, in any process, renders
+# the panel afresh. The generation is read before the data, so a panel rendered from rows that a
+# write was replacing is stored only under a generation that write's commit retires.
 
 PANEL_TEMPLATE = "inspections/_grades_panel.html"
-PANEL_CACHE_SECONDS = 24 * 60 * 60  # an unchanged report keeps its panel; a write retires it
+PANEL_CACHE_SECONDS = 24 * 60 * 60  # an unchanged report keeps its entry; a write retires it
 
 
 def panel_version():
-    """The version panels are cached under now, or None when the cache is down."""
+    """The version story reports are cached under now, or None when the cache is down."""
     try:
         return caching.generation()
     except caching.CacheUnavailable:
         return None
 
 
-def _panel_key(version, report_pk):
-    return f"grades-panel:{version}:{report_pk}"
+def _report_key(version, report_pk):
+    return f"story-report:{version}:{report_pk}"
 
 
 def _story_key(version, story):
-    return f"grades-panel:{version}:story:{story}"
+    return f"story-reports:{version}:{story}"
 
 
-def cached_panels(story, version):
-    """{report pk: panel HTML} for every report a story (named by `story`, e.g. its slug) had
-    when its panels were last stored under `version`, or None unless all are cached. With it,
-    the view reads its reports without for_panel()'s queries."""
+def story_report(report):
+    """What a story page shows of one report from for_panel(): its panel's HTML, and the
+    facts its list of sources and its JSON-LD give (relative addresses)."""
+    inspectorate = report.framework.inspectorate
+    pages = getattr(report, "report_pages", None)  # inspections.source_models.report_pages()
+    return {
+        "pk": report.pk,
+        "panel": render_to_string(PANEL_TEMPLATE, {"report": report}),
+        "title": report.title,
+        "url": report.get_absolute_url(),
+        "published_on": report.published_on,
+        "link": report.url,
+        "main_url": pages[0].url if pages else report.url,
+        "organisation": report.organisation.name,
+        "organisation_url": report.organisation.get_absolute_url(),
+        "inspectorate": inspectorate.name,
+        "inspectorate_short_name": inspectorate.short_name,
+    }
+
+
+def cached_story_reports(story, version):
+    """{report pk: story_report()} for the reports a story (named by `story`, e.g. its slug)
+    had when they were last stored under `version`, or None unless every one is cached. With
+    it, the view needs only the story's report ids, not for_panel()'s queries."""
     if version is None:
         return None
     try:
         pks = caching.cache_call("get", _story_key(version, story))
         if pks is None:
             return None
-        found = caching.cache_call("get_many", [_panel_key(version, pk) for pk in pks])
+        found = caching.cache_call("get_many", [_report_key(version, pk) for pk in pks])
     except caching.CacheUnavailable:
         return None
     if len(found) < len(pks):
         return None
-    return {pk: found[_panel_key(version, pk)] for pk in pks}
+    return {pk: found[_report_key(version, pk)] for pk in pks}
 
 
-def rendered_panels(reports, *, story=None, version=None, cached=None):
-    """The panel HTML of each report, in order: from `cached` (cached_panels()) where it has
-    the report, else rendered (a report from for_panel() costs no queries) and stored under
-    `version` for `story`. A report linked since `cached` was stored is rendered from what it
-    has, at the cost of a few queries, once."""
-    cached = cached or {}
-    panels, fresh = [], {}
+def story_reports(reports, *, story=None, version=None):
+    """story_report() of each report, newest first as InspectionReport's ordering says; an item
+    of `reports` may already be one (from cached_story_reports()). Those made here are stored
+    under `version`, with the list of them for `story`."""
+    entries, fresh = [], []
     for report in reports:
-        html = cached.get(report.pk)
-        if html is None:
-            html = fresh[report.pk] = render_to_string(PANEL_TEMPLATE, {"report": report})
-        panels.append(mark_safe(html))  # noqa: S308 -- rendered by the template, escaped there
-    if version is not None and story is not None and (fresh or not cached):
-        entries = {_panel_key(version, pk): str(html) for pk, html in fresh.items()}
-        entries[_story_key(version, story)] = [report.pk for report in reports]
+        if not isinstance(report, dict):
+            report = story_report(report)
+            fresh.append(report)
+        entries.append(report)
+    entries.sort(key=lambda entry: entry["organisation"])
+    entries.sort(key=lambda entry: entry["published_on"], reverse=True)
+    for entry in entries:
+        entry["panel"] = mark_safe(entry["panel"])  # noqa: S308 -- escaped by its template
+    if version is not None and story is not None and fresh:
+        values = {_report_key(version, entry["pk"]): entry for entry in fresh}
+        values[_story_key(version, story)] = [entry["pk"] for entry in entries]
         with contextlib.suppress(caching.CacheUnavailable):
-            caching.cache_call("set_many", entries, PANEL_CACHE_SECONDS)
-    return panels
+            caching.cache_call("set_many", values, PANEL_CACHE_SECONDS)
+    return entries
