@@ -167,12 +167,22 @@ def article_detail(request, slug):
     return response
 
 
+# Once all of a picture's renditions are stored their addresses never change (imagekit names
+# them from the picture's name), so a process works them out once per picture, not per request.
+# The key holds the story's modified_at too: a story saved with a new picture is looked at again.
+_ready_heroes = {}
+READY_HEROES_KEPT = 4096
+
+
 def hero_image(article):
     """The hero's renditions for `srcset`, or the original picture alone while they are being
     made in the background (never here); None when there is no picture or it cannot be read."""
     picture = article.hero_image
     if not picture:
         return None
+    key = (picture.name, article.modified_at)
+    if (hero := _ready_heroes.get(key)) is not None:
+        return hero
     try:
         if not picture.renditions_ready:
             return {
@@ -180,7 +190,7 @@ def hero_image(article):
                 "srcset": f"{picture.url} {images.picture_width(picture)}w",
                 "large": picture.url,
             }
-        return {
+        hero = {
             "src": article.hero_medium.url,
             "srcset": ", ".join(
                 f"{spec.url} {width}w"
@@ -194,6 +204,10 @@ def hero_image(article):
         }
     except (OSError, ValueError):  # also a stored file that is not a picture (images.NotAPicture)
         return None
+    if len(_ready_heroes) >= READY_HEROES_KEPT:
+        _ready_heroes.clear()
+    _ready_heroes[key] = hero
+    return hero
 
 
 def search(request):
