@@ -95,12 +95,12 @@ for name in names:
         "rounds": " / ".join(f"{row['server_cpu_ms_per_req']:.2f}" for row in runs),
     }
 base = summary.get("wagtail_article")
-print("| target | median req/s | server CPU ms/request | req/s vs Wagtail | CPU/request vs Wagtail "
+print("| target | median req/s | server CPU ms/request | req/s ÷ Wagtail's | Wagtail's CPU/request ÷ this "
       "| median p50 ms | non-2xx + socket errors | max foreign CPU % | CPU ms/request per round |")
 print("|---|---|---|---|---|---|---|---|---|")
 for name, s in summary.items():
     rps_ratio = f"{s['rps'] / base['rps']:.2f}x" if base else "-"
-    cpu_ratio = f"{base['cpu'] / s['cpu']:.2f}x cheaper" if base else "-"
+    cpu_ratio = f"{base['cpu'] / s['cpu']:.2f}x" if base else "-"
     print(f"| {name} | {s['rps']:.0f} | {s['cpu']:.2f} | {rps_ratio} | {cpu_ratio} | {s['p50']:.1f} "
           f"| {s['errors']} | {s['foreign']:.1f} | {s['rounds']} |")
 PYEOF
