@@ -12,7 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from articles.models import BylineRole, CorrectionKind
+from articles.demo_reports import HMICFRS_WEBSITE, PEEL_2018_19_PAGE
+from articles.models import BylineRole, Channel, CorrectionKind, ReplyStatus
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -139,6 +140,9 @@ class Story:
     update_notes: list[tuple[str, dt.datetime | dt.timedelta]] = field(default_factory=list)
     corrections: list[tuple[str, str, dt.datetime | dt.timedelta]] = field(default_factory=list)
     hero_chart: str = ""  # file name for GRADES_CHART drawn as the hero image
+    sources: list[dict] = field(default_factory=list)  # StorySource fields, numbered in order
+    # CommentRequest fields; "organisation" is an organisation's slug.
+    comment_requests: list[dict] = field(default_factory=list)
     extra: dict = field(default_factory=dict)  # other Article fields
 
 
@@ -150,8 +154,12 @@ SEED_BODY = """
 <p>Cambridgeshire Constabulary must get better at investigating crime and at responding to
 the public, according to the police inspectorate's latest assessment of the force.</p>
 <p>HM Inspectorate of Constabulary and Fire &amp; Rescue Services (HMICFRS) looked at nine
-areas of the force's work for its PEEL 2021/22 assessment. It rated four of them good, three
-adequate and two as requiring improvement. None was judged outstanding and none inadequate.</p>
+areas of the force's work for its PEEL 2021/22 assessment. It rated
+<a href="#source-1">four of them good, three adequate and two as requiring improvement</a>.
+None was judged outstanding and none inadequate.</p>
+<p>The force's previous assessment, in the 2018/19 cycle, graded it
+<a href="#source-2">good for effectiveness, efficiency and legitimacy</a>. The inspectorate
+says grades from the new cycle cannot be compared directly with those of earlier ones.</p>
 <h2>Slow to reach incidents</h2>
 <p>Roy Wilsher, the HM Inspector of Constabulary who led the inspection, found the force had
 improved how it attends calls but was still too often late. Victims can lose faith in the
@@ -164,7 +172,8 @@ which meant some victims were let down.</p>
 <h2>Waiting on the 101 line</h2>
 <p>Callers to the non-emergency 101 number are put through by a switchboard, often to a second
 queue for another department. Delays on that second line led many people to hang up: the
-share of abandoned calls was above the national standard of 5% for forces with a switchboard,
+share of abandoned calls was above the
+<a href="#source-1">national standard of 5% for forces with a switchboard</a>,
 and inspectors found people who gave up on 101 and dialled 999 instead.</p>
 <h2>Crimes that went unrecorded</h2>
 <p>The report found the force did not always record crimes against vulnerable victims,
@@ -172,7 +181,8 @@ including some serious offences. Where a crime went unrecorded there was often n
 investigation, and sometimes nothing was done to keep the victim safe. Almost all sexual
 offences were recorded correctly, but reports of rape were not always logged as they should
 have been.</p>
-<p>Inspectors estimated that more than 4,500 crimes went unrecorded in the year they examined,
+<p>Inspectors estimated that <a href="#source-1">more than 4,500 crimes went unrecorded</a> in
+the year they examined,
 even though recording overall, and of violent crime in particular, had improved.</p>
 <h2>Where the force did well</h2>
 <p>The inspectorate praised CAMSTRA, the force's strategic threat and risk assessment, as a
@@ -198,8 +208,6 @@ grades, including recording data about crime, where the force recorded 99% of se
 offences. He highlighted the specialist rape investigation team, the sexual assault referral
 centre run with partners, and the vulnerability focus desks that inspectors called innovative
 practice, and said neighbourhood teams were now doing more to listen to communities.</p>
-<p>We have asked Darryl Preston, the Cambridgeshire and Peterborough Police and Crime
-Commissioner, to comment on the findings.</p>
 <h2>Read the report</h2>
 <p>The full report is published on the
 <a href="https://hmicfrs.justiceinspectorates.gov.uk/">HMICFRS website</a>.</p>
@@ -225,6 +233,39 @@ SEED_STORY = Story(
         ),
     ],
     hero_chart="peel-grades.png",
+    sources=[
+        {
+            # The report's own address is not in the seed brief: this is where it is published.
+            "title": "PEEL 2021/22: Cambridgeshire Constabulary, on the HMICFRS website",
+            "url": HMICFRS_WEBSITE,
+            "publisher": "HM Inspectorate of Constabulary and Fire & Rescue Services",
+            "published_on": dt.date(2022, 6, 21),
+        },
+        {
+            "title": "PEEL 2018/19: Cambridgeshire Constabulary",
+            "url": PEEL_2018_19_PAGE,
+            "publisher": "HM Inspectorate of Constabulary and Fire & Rescue Services",
+        },
+    ],
+    # Who was asked is on record; when, how and by what deadline are not, so they stay empty
+    # (the channel has no "not recorded" choice: "other" claims none of the named ones).
+    comment_requests=[
+        {
+            "organisation": "cambridgeshire-constabulary",
+            "channel": Channel.OTHER,
+            "asked_at": None,
+            "status": ReplyStatus.SUMMARISED,
+            "reply": "Chief Constable Nick Dean's response to the report, summarised in the "
+            "story under “The force's response”.",
+        },
+        {
+            "person_name": "Darryl Preston",
+            "person_role": "Cambridgeshire and Peterborough Police and Crime Commissioner",
+            "channel": Channel.OTHER,
+            "asked_at": None,
+            "status": ReplyStatus.AWAITING,
+        },
+    ],
     extra={
         "is_lead": True,
         "hero_alt": "Bar chart of the force's nine PEEL grades: four good, three "
@@ -276,7 +317,7 @@ SAMPLE_STORIES = [
         publish_at=-dt.timedelta(hours=30),
         body="<p>Four good grades, three adequate and two that require improvement: the "
         "grades panel below sets out each of the nine areas.</p><h2>Why the grades can't be "
-        "compared with 2019</h2><p>The inspectorate changed its scale for the 2021/22 cycle, "
+        "compared with 2018/19</h2><p>The inspectorate changed its scale for the 2021/22 cycle, "
         "adding an adequate grade, so it warns against direct comparison with earlier "
         "reports.</p>" + SAMPLE_NOTE,
         reports=["peel-2021-22-cambridgeshire-constabulary"],

@@ -107,7 +107,8 @@ def news_article(article, hero, reports):
                 "@type": "Report",
                 "name": report["title"],
                 "url": absolute(report["url"]),
-                "datePublished": report["published_on"].isoformat(),
+                # As far as it is known: "2024-03" for a month, nothing when not even the year.
+                **({"datePublished": report["published_iso"]} if report["published_iso"] else {}),
                 "publisher": {"@type": "GovernmentOrganization", "name": report["inspectorate"]},
                 **({"sameAs": report["link"]} if report["link"] else {}),
             }

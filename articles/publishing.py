@@ -106,7 +106,7 @@ def publish_warnings(article):
             )
     now = timezone.now()
     for request in requests:
-        if request.is_open and request.deadline > now:
+        if request.is_open and request.deadline and request.deadline > now:
             deadline = timezone.localtime(request.deadline)
             warnings.append(
                 f"Right of reply: {request.recipient} has until {deadline:%d %b %Y, %H:%M} to "

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections.models import InspectionReport, Organisation
+from inspections.models import DatePrecision, InspectionReport, Organisation
 from newsroom.text import clean_text
 
 from .models import Article, Author, Section, Tag
@@ -117,26 +117,34 @@ class ReportSitemap(CanonicalSitemap):
     def items(self):
         return (
             InspectionReport.objects.public()
-            .only("slug", "published_on")
+            .only("slug", "published_on", "published_precision")
             .order_by("-published_on", "pk")
         )
 
     def lastmod(self, item):
-        return item.published_on
+        # A day that is only a stand-in for an unknown one is not told to search engines either.
+        return item.published_on if item.published_precision == DatePrecision.DAY else None
 
     def get_latest_lastmod(self):
-        return InspectionReport.objects.public().aggregate(latest=Max("published_on"))["latest"]
+        return latest_report_day()
 
 
 class OrganisationSitemap(CanonicalSitemap):
     def items(self):
         public = Q(reports__in=InspectionReport.objects.public())
+        known = Q(reports__published_precision=DatePrecision.DAY)
         return Organisation.objects.annotate(
-            last_change=Max("reports__published_on", filter=public)
+            last_change=Max("reports__published_on", filter=public & known)
         ).order_by("name", "pk")
 
     def get_latest_lastmod(self):
-        return InspectionReport.objects.public().aggregate(latest=Max("published_on"))["latest"]
+        return latest_report_day()
+
+
+def latest_report_day():
+    """The latest public report's day, among reports whose day is known."""
+    reports = InspectionReport.objects.public().filter(published_precision=DatePrecision.DAY)
+    return reports.aggregate(latest=Max("published_on"))["latest"]
 
 
 SITEMAPS = {

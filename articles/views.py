@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.flatpages.models import FlatPage
+from django.db import DatabaseError
 from django.db.models import F, Prefetch, Q, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404
@@ -13,6 +14,7 @@ from django.utils.http import urlencode
 from inspections.models import InspectionReport
 from inspections.panel import cached_story_reports, panel_version, story_reports
 from inspections.source_models import report_pages
+from newsroom import availability
 from newsroom.site import page_of, site_render
 
 from . import images, jsonld
@@ -28,6 +30,7 @@ from .models import (
     Tag,
     sanitise_body,
 )
+from .search import search_page
 
 RELATED_COUNT = 4
 SEARCH_MAX_LENGTH = 200
@@ -211,14 +214,32 @@ def hero_image(article):
 
 
 def search(request):
+    """Search of public stories (articles/search.py). A search that would take longer than
+    the reader time limit gets a plain 503 page asking for a narrower one, never a 500."""
     query = " ".join(request.GET.get("q", "").replace("\x00", " ").split())
     context = {"query": query, "max_length": SEARCH_MAX_LENGTH}
+    status = None
     if len(query) > SEARCH_MAX_LENGTH:
         context["too_long"] = True
     elif query:
-        context["page"] = page_of(request, Article.objects.published().search(query).for_listing())
-        context["page_params"] = urlencode({"q": query})
-    return site_render(request, "articles/search.html", context)
+        number = request.GET.get("page") or "1"
+        if not number.isdigit() or int(number) < 1:
+            raise Http404("No such page.")
+        try:
+            page = search_page(Article.objects.published().for_listing(), query, int(number))
+        except DatabaseError as error:
+            if not availability.ran_out_of_time(error):
+                raise
+            context["too_broad"], status = True, 503
+        else:
+            if page is None:
+                raise Http404("No such page.")
+            context["page"] = page
+            context["page_params"] = urlencode({"q": query})
+    response = site_render(request, "articles/search.html", context, status=status)
+    if status == 503:
+        add_never_cache_headers(response)
+    return response
 
 
 def correction_list(request):

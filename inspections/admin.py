@@ -73,7 +73,7 @@ class GradedAreaInline(ReportChildInline, admin.TabularInline):
     model = GradedArea
     formset = GradedAreaFormSet
     extra = 0
-    fields = ["position", "name", "grade", "finding", "added_on"]
+    fields = ["position", "name", "grade", "finding", "source_url", "added_on"]
     ordering = ["position"]
 
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from newsroom.text import CleanCharField, CleanTextField
 
@@ -21,6 +21,15 @@ class OrganisationKind(models.TextChoices):
     COUNCIL = "council", "Council"
     PRISON = "prison", "Prison"
     OTHER = "other", "Other"
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a report's publication date is known, and so shown to readers."""
+
+    DAY = "day", "The day"
+    MONTH = "month", "The month only"
+    YEAR = "year", "The year only"
+    NOT_KNOWN = "not_known", "Not known: say what is known instead"
 
 
 class FindingKind(models.TextChoices):
@@ -215,7 +224,24 @@ class InspectionReport(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="reports")
     title = CleanCharField(max_length=250)
     slug = models.SlugField(max_length=250, unique=True)
-    published_on = models.DateField()
+    published_on = models.DateField(
+        help_text="The day it was published. When only the month or year is known, any day in "
+        "it; when neither is, a day that keeps the reports in order. Readers see only what the "
+        "precision below says is known."
+    )
+    published_precision = models.CharField(
+        "publication date known to",
+        max_length=10,
+        choices=DatePrecision,
+        default=DatePrecision.DAY,
+        help_text="Pages show the whole date, the month and year, the year, or the text below.",
+    )
+    published_known_as = CleanCharField(
+        "publication known as",
+        max_length=200,
+        blank=True,
+        help_text="When the date is not known, what is: e.g. “PEEL 2018/19, tranche three”.",
+    )
     lead_inspector_name = CleanCharField(max_length=200, blank=True)
     lead_inspector_title = CleanCharField(
         max_length=200, blank=True, help_text="e.g. HM Inspector of Constabulary."
@@ -254,6 +280,16 @@ class InspectionReport(models.Model):
             models.CheckConstraint(
                 condition=~Q(previous_report=models.F("pk")), name="report_not_its_own_previous"
             ),
+            models.CheckConstraint(
+                condition=Q(published_precision__in=DatePrecision.values),
+                name="report_date_precision_is_known",
+            ),
+            # A date that is not known is replaced by what is, never by nothing.
+            models.CheckConstraint(
+                condition=~Q(published_precision=DatePrecision.NOT_KNOWN)
+                | ~Q(published_known_as=""),
+                name="report_unknown_date_says_what_is_known",
+            ),
         ]
 
     def __str__(self):
@@ -261,6 +297,36 @@ class InspectionReport(models.Model):
 
     def get_absolute_url(self):
         return reverse("inspections:report", kwargs={"slug": self.slug})
+
+    # The publication date as far as it is known: every page prints these, never published_on.
+
+    @property
+    def published_label(self):
+        """What readers are told: "21 June 2022", "March 2024", "2019", or the known-as text."""
+        return self._published_format({"day": "j F Y", "month": "F Y", "year": "Y"})
+
+    @property
+    def published_month_label(self):
+        """No finer than the month, for "since June 2022": "March 2024", "2019", or the text."""
+        return self._published_format({"day": "F Y", "month": "F Y", "year": "Y"})
+
+    @property
+    def published_short_label(self):
+        """The same, short, for charts: "Jun 2022", "Mar 2024", "2019", or empty."""
+        if self.published_precision == DatePrecision.NOT_KNOWN:
+            return ""
+        return self._published_format({"day": "M Y", "month": "M Y", "year": "Y"})
+
+    @property
+    def published_iso(self):
+        """The date as precise as it is known, for <time datetime> and JSON-LD ("2024-03"),
+        or empty when not even the year is."""
+        return self._published_format({"day": "Y-m-d", "month": "Y-m", "year": "Y"}, "")
+
+    def _published_format(self, formats, unknown=None):
+        if self.published_precision not in formats:
+            return self.published_known_as if unknown is None else unknown
+        return dateformat.format(self.published_on, formats[self.published_precision])
 
     def clean(self):
         previous = self.previous_report
@@ -328,7 +394,7 @@ class InspectionReport(models.Model):
         return (
             f"Grades from {self.framework} cannot be compared directly with those of "
             f"{previous.framework}, the framework of the previous inspection "
-            f"({previous.published_on:%B %Y}), so no movement is shown."
+            f"({previous.published_month_label}), so no movement is shown."
         )
 
     def first_inspection_note(self):
@@ -413,6 +479,13 @@ class GradedArea(models.Model):
     )
     added_on = models.DateField(
         default=timezone.localdate, help_text="When this judgment was added to the report."
+    )
+    source_url = models.URLField(
+        "link to where the report grades it",
+        max_length=500,
+        blank=True,
+        help_text="The part of the inspectorate's report that gives this grade (a page, or a "
+        "section's address), so readers can check it.",
     )
 
     class Meta:

@@ -241,7 +241,8 @@ def panel_data(report):
         "organisation": report.organisation.name,
         "inspectorate": framework.inspectorate.name,
         "framework": framework.name,
-        "published_on": report.published_on.isoformat(),
+        "published_on": report.published_iso,  # "2024-03" when only the month is known
+        "published": report.published_label,
         "lead_inspector": {
             "name": report.lead_inspector_name,
             "title": report.lead_inspector_title,
@@ -372,7 +373,9 @@ def story_report(report):
         "panel": render_to_string(PANEL_TEMPLATE, {"report": report}),
         "title": report.title,
         "url": report.get_absolute_url(),
-        "published_on": report.published_on,
+        "published_on": report.published_on,  # for the order
+        "published_iso": report.published_iso,  # as far as it is known ("2024-03")
+        "published_label": report.published_label,
         "link": report.url,
         "main_url": pages[0].url if pages else report.url,
         "organisation": report.organisation.name,

@@ -7,7 +7,7 @@ from newsroom.site import page_of, site_render
 from . import gradecsv
 from .models import InspectionReport, Inspectorate, Organisation
 from .panel import grade_history, panel_data
-from .source_models import report_pages
+from .source_models import SourceKind
 
 PER_PAGE = 50  # rows of a table: denser than a list of stories
 
@@ -22,9 +22,12 @@ def report_list(request):
 
 def report_detail(request, slug):
     report = get_object_or_404(
-        InspectionReport.objects.public().for_panel().prefetch_related("findings", report_pages()),
+        InspectionReport.objects.public().for_panel().prefetch_related("findings", "sources"),
         slug=slug,
     )
+    # The page lists every source; the panel's "Read the report" wants the report page among
+    # them, taken from the same prefetch rather than a query of its own.
+    report.report_pages = [s for s in report.sources.all() if s.kind == SourceKind.REPORT_PAGE]
     context = {"report": report, "stories": report.articles.published()}
     return render(request, "inspections/report_detail.html", context)
 

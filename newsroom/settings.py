@@ -109,6 +109,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"].setdefault(
         "options", f"-c statement_timeout={statement_timeout}"
     )
+# Reader pages (anonymous GET and HEAD) run every query under this limit: on PostgreSQL a
+# statement timeout, on SQLite an interrupt at the deadline. A page that hits it gets a plain
+# 503 (newsroom/availability.py) and frees its worker. Staff are not limited by it. 0 = off.
+READER_STATEMENT_TIMEOUT_MS = env.int("READER_STATEMENT_TIMEOUT_MS", default=3_000)
 # Keep connections open between requests (opening one, and SQLite's PRAGMAs, costs more than
 # many of a page's queries); health checks replace a connection the server has dropped.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))

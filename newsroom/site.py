@@ -12,16 +12,17 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from . import caching
+from . import availability, caching
 
 PER_PAGE = 20
 NAV_CACHE_SECONDS = 24 * 60 * 60
 
 
 def reader_pages(urlpatterns):
-    """Reader pages answer GET and HEAD only; any other method gets 405 with an Allow header."""
+    """Reader pages answer GET and HEAD only; any other method gets 405 with an Allow header.
+    Their queries run under the reader time limit (newsroom.availability)."""
     for pattern in urlpatterns:
-        pattern.callback = require_safe(pattern.callback)
+        pattern.callback = require_safe(availability.reader_time_limit(pattern.callback))
     return urlpatterns
 
 

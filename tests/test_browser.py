@@ -19,12 +19,25 @@ from tests.test_distribution import NS, SCHEMAS, URLSET_XSD
 pytestmark = pytest.mark.browser
 
 NOT_FOUND = "/no-such-page/"
-PAGES = ["home", "story", "author", "report", "search", "corrections"]
+PAGES = [
+    "home",
+    "story",
+    "author",
+    "report",
+    "organisation",
+    "linked_report",
+    "search",
+    "corrections",
+]
 WHAT = {
     "home": "the home page",
     "story": "a story with a grades panel (a <table> with a <caption>), linked from the home page",
     "author": "an author page, linked from that story or the home page",
     "report": "an inspection report page, linked from that story",
+    "organisation": "the inspected organisation's page (its grades over time), linked from that "
+    "story's grades panel",
+    "linked_report": "a report page whose graded areas link to the report, linked from that "
+    "organisation's page",
     "search": "search results",
     "corrections": "the corrections page",
 }
@@ -52,7 +65,30 @@ def demo_site(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def demo_pages(demo_site):
-    return bf.discover_pages(demo_site)
+    pages = bf.discover_pages(demo_site)
+    return pages | discover_inspection_pages(demo_site, pages["story"])
+
+
+def discover_inspection_pages(site, story):
+    """The organisation the story's report inspected, and one of its reports whose graded
+    areas link to the report (the demo's PEEL 2018/19), found by following links."""
+    pages = {"organisation": None, "linked_report": None}
+    if story is None:
+        return pages
+    pages["organisation"] = next(
+        (p for p in bf.links(site.fetch(story)[2], story) if p.startswith("/inspections/organ")),
+        None,
+    )
+    if pages["organisation"] is None:
+        return pages
+    organisation = site.fetch(pages["organisation"])[2]
+    for path in bf.links(organisation, pages["organisation"]):
+        if path.startswith("/inspections/reports/"):
+            document = lxml_html.fromstring(site.fetch(path)[2])
+            if document.xpath("//table//th[@scope='row']/a"):
+                pages["linked_report"] = path
+                break
+    return pages
 
 
 @pytest.fixture
@@ -274,3 +310,17 @@ def test_every_kind_of_response_has_a_csp_without_unsafe_inline_scripts(demo_sit
 
     assert feeds, "the home page links to no feed (<link rel=alternate>)"
     assert not problems, "\n".join(problems)
+
+
+def test_the_checked_pages_show_the_trust_features(demo_site, demo_pages):
+    """The pages checked above carry what issue 11 added, so the checks cover those blocks."""
+    story = lxml_html.fromstring(demo_site.fetch(demo_pages["story"])[2])
+    assert story.xpath("//section[@class='sources']//li[@id='source-1']")
+    assert story.xpath("//main//a[@class='citation'][@href='#source-1']")
+    assert story.xpath("//div[@class='right-of-reply']/p")
+    assert story.xpath("//details[@class='grades-panel__finding']")
+    organisation = lxml_html.fromstring(demo_site.fetch(demo_pages["organisation"])[2])
+    assert len(organisation.xpath("//table[@class='grade-history__table']/tbody/tr")) >= 4
+    report = lxml_html.fromstring(demo_site.fetch(demo_pages["linked_report"])[2])
+    assert report.xpath("//table//th[@scope='row']/a[starts-with(@href, 'https://')]")
+    assert report.xpath("//td[contains(@class, 'grades-panel__movement--up')]")

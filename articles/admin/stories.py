@@ -6,13 +6,15 @@ through ``articles.publishing``.
 """
 
 from django.contrib import admin, messages
-from django.db import models, transaction
+from django.core.paginator import Paginator
+from django.db import connection, models, transaction
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from js_asset import Media
 from reversion import set_comment
 from reversion.admin import VersionAdmin
 
-from .. import publishing
+from .. import publishing, search
 from ..forms import ArticleAdminForm, BylineFormSet, can_publish
 from ..models import (
     Article,
@@ -120,6 +122,28 @@ class CorrectionInline(admin.StackedInline):
         return False
 
 
+class EstimatedCountPaginator(Paginator):
+    """The unfiltered story list counted from PostgreSQL's statistics (pg_class.reltuples, as
+    of the last ANALYZE) once the table is large: an exact count reads every row, a quarter
+    of a second at 100,000 stories. A filtered list, or a small table, is counted exactly."""
+
+    ESTIMATE_ABOVE = 10_000
+
+    @cached_property
+    def count(self):
+        query = getattr(self.object_list, "query", None)
+        if connection.vendor == "postgresql" and query is not None and not query.where:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                    [self.object_list.model._meta.db_table],
+                )
+                row = cursor.fetchone()
+            if row and row[0] > self.ESTIMATE_ABOVE:
+                return row[0]
+        return super().count
+
+
 @admin.register(Article)
 class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
     form = ArticleAdminForm
@@ -195,6 +219,18 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_listing()
+
+    # The list at 100,000 stories: search on the reader search's index, no second "of N"
+    # count, an estimated count for the whole list, and 50 rows a page (rendering the rows
+    # costs more than their queries).
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50
+
+    def get_search_results(self, request, queryset, search_term):
+        if search_term.strip() and search.uses_index():
+            return search.matching(queryset, search_term), False
+        return super().get_search_results(request, queryset, search_term)
 
     def get_object(self, request, object_id, from_field=None):
         story = super().get_object(request, object_id, from_field)

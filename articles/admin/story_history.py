@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from .. import history, publishing
 from ..forms import can_publish
+from ..models import ReviewLinkVisit
 
 
 class StoryHistoryMixin:
@@ -43,7 +44,13 @@ class StoryHistoryMixin:
     def history_view(self, request, object_id, extra_context=None):
         story = self.get_object(request, unquote(object_id))
         versions = history.versions_of(story) if story else []
-        return super().history_view(request, object_id, {"versions": versions})
+        # Each opening of a private review link is part of the story's record.
+        visits = (
+            ReviewLinkVisit.objects.filter(link__article=story).select_related("link")
+            if story
+            else []
+        )
+        return super().history_view(request, object_id, {"versions": versions, "visits": visits})
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         compare = reverse("admin:articles_article_compare", args=[object_id])

@@ -30,7 +30,6 @@ from .sources import StorySource
 from .stories import (
     ALT_TEXT_NEEDED,
     BYLINE_NEEDED,
-    SEARCH_VECTOR,
     Article,
     ArticleQuerySet,
     Author,
@@ -48,7 +47,6 @@ __all__ = [
     "BYLINE_NEEDED",
     "CONTROL_CHARACTERS",
     "LISTED_CORRECTION_KINDS",
-    "SEARCH_VECTOR",
     "Article",
     "ArticleQuerySet",
     "Author",

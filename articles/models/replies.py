@@ -64,8 +64,15 @@ class CommentRequest(models.Model):
         help_text="As readers should read it, e.g. Police and Crime Commissioner.",
     )
     channel = models.CharField(max_length=12, choices=Channel, default=Channel.EMAIL)
-    asked_at = models.DateTimeField("asked", default=timezone.now)
-    deadline = models.DateTimeField(help_text="When we told them we would publish.")
+    # Both may be empty only for a request recorded after the fact, when nobody noted them.
+    asked_at = models.DateTimeField(
+        "asked", default=timezone.now, null=True, blank=True, help_text="Empty if not recorded."
+    )
+    deadline = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When we told them we would publish. Empty only if it was not recorded.",
+    )
     status = models.CharField(max_length=12, choices=ReplyStatus, default=ReplyStatus.AWAITING)
     received_at = models.DateTimeField(
         "reply received", null=True, blank=True, help_text="When the reply or refusal came in."
@@ -93,8 +100,11 @@ class CommentRequest(models.Model):
                 | (Q(organisation__isnull=True) & ~Q(person_name="")),
                 name="comment_request_asks_one_recipient",
             ),
+            # A reply has its time, unless the whole request was recorded after the fact.
             models.CheckConstraint(
-                condition=~Q(status__in=REPLIED) | Q(received_at__isnull=False),
+                condition=~Q(status__in=REPLIED)
+                | Q(received_at__isnull=False)
+                | Q(asked_at__isnull=True),
                 name="comment_request_reply_has_time",
             ),
             models.CheckConstraint(
@@ -120,7 +130,9 @@ class CommentRequest(models.Model):
         return self.status == ReplyStatus.AWAITING
 
     def is_overdue(self, now=None):
-        return self.is_open and self.deadline <= (now or timezone.now())
+        return (
+            self.is_open and self.deadline is not None and self.deadline <= (now or timezone.now())
+        )
 
     def reply_came_after_publication(self):
         published = self.article.first_published_at or self.article.published_at
@@ -137,14 +149,18 @@ class CommentRequest(models.Model):
         else:
             who = f"{self.person_name}, {self.person_role}," if self.person_role else self.recipient
             asked, response = f"We asked {who}", "their response"
-        day = dateformat.format(timezone.localtime(self.asked_at), "j F")
+        day = (
+            " on " + dateformat.format(timezone.localtime(self.asked_at), "j F")
+            if self.asked_at
+            else ""  # not recorded: the line says only that we asked
+        )
         if self.reply_came_after_publication():
             where = "came after publication and is in the update below"
         elif self.status == ReplyStatus.SUMMARISED:
             where = "is summarised below"
         else:
             where = "is below"
-        return f"{asked} for comment on {day}; {response} {where}."
+        return f"{asked} for comment{day}; {response} {where}."
 
     def late_reply_note(self):
         """The update note readers see, by default, when the reply comes after publication."""

@@ -1,9 +1,8 @@
 """Stories, the people who write them, and where they are filed."""
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -99,13 +98,6 @@ ALT_TEXT_NEEDED = (
 )
 BYLINE_NEEDED = "A published story needs a byline: add at least one author before publishing."
 
-# Must stay the same expression as the GIN index of migration 0004, or the index goes unused.
-SEARCH_VECTOR = (
-    SearchVector("headline", weight="A", config="english")
-    + SearchVector("standfirst", weight="B", config="english")
-    + SearchVector("body", weight="C", config="english")
-)
-
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
@@ -127,28 +119,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.published() | self.filter(Q(created_by=user) | Q(pk__in=own))
 
     def search(self, query):
-        """Stories matching a reader's query, best first: PostgreSQL full-text search with the
-        headline weighted above the standfirst above the body (GIN index: migration 0004),
-        or a plain substring match on SQLite."""
-        if connection.vendor == "postgresql":
-            search_query = SearchQuery(query, config="english", search_type="websearch")
-            return (
-                self.annotate(
-                    search_match=SEARCH_VECTOR,
-                    search_rank=SearchRank(SEARCH_VECTOR, search_query),
-                )
-                .filter(search_match=search_query)
-                .order_by("-search_rank", "-published_at")
-            )
-        words = query.split()[:8]
-        matches = Q()
-        for word in words:
-            matches &= (
-                Q(headline__icontains=word)
-                | Q(standfirst__icontains=word)
-                | Q(body__icontains=word)
-            )
-        return self.filter(matches).order_by("-published_at") if words else self.none()
+        """Stories matching a reader's query, newest first (articles/search.py: the stored
+        search vector on PostgreSQL, substrings on SQLite)."""
+        from ..search import matching
+
+        return matching(self, query).order_by("-published_at", "-pk")
 
     def for_listing(self):
         """What a list of stories shows, in a fixed number of queries."""

@@ -1,6 +1,7 @@
 """Template tags for the desk's own pages (the admin)."""
 
 from django import template
+from django.db.models import F
 
 from ..models import CommentRequest
 
@@ -15,7 +16,7 @@ def open_comment_requests(context):
     there are; None for staff who may not see them."""
     if not context["request"].user.has_perm("articles.view_commentrequest"):
         return None
-    waiting = CommentRequest.objects.open().order_by("deadline", "pk")
+    waiting = CommentRequest.objects.open().order_by(F("deadline").asc(nulls_last=True), "pk")
     return {
         "shown": waiting.select_related("article", "organisation")[:OPEN_REQUESTS_SHOWN],
         "count": waiting.count(),

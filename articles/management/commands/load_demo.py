@@ -80,9 +80,14 @@ class Command(BaseCommand):
         frameworks = {}
         for fields in demo_reports.FRAMEWORKS:
             scale = GradeScale.objects.get(name=fields["scale"])
-            frameworks[fields["slug"]] = get_or_create_by_slug(
-                Framework, fields, inspectorate=inspectorate, scale=scale
-            )[0]
+            comparable = fields.get("comparable_with", [])
+            columns = {name: value for name, value in fields.items() if name != "comparable_with"}
+            framework, created = get_or_create_by_slug(
+                Framework, columns, inspectorate=inspectorate, scale=scale
+            )
+            if created:
+                framework.comparable_with.set([frameworks[slug] for slug in comparable])
+            frameworks[framework.slug] = framework
         reports = {}
         for fields in demo_reports.REPORTS:
             report, created = get_or_create_by_slug(
@@ -93,20 +98,40 @@ class Command(BaseCommand):
                 previous_report=reports.get(fields.get("previous_report")),
             )
             if created:
-                published_on = report.published_on
-                grades = {grade.slug: grade for grade in report.framework.scale.grades.all()}
-                areas = demo_reports.GRADED_AREAS[report.slug]
-                for position, (name, grade) in enumerate(areas, start=1):
-                    report.graded_areas.create(
-                        name=name, grade=grades[grade], position=position, added_on=published_on
-                    )
-                for position, (kind, text) in enumerate(demo_reports.FINDINGS.get(report.slug, [])):
-                    report.findings.create(kind=kind, text=text, position=position)
+                self.report_contents(report)
             reports[report.slug] = report
         return reports
 
+    def report_contents(self, report):
+        """A new demo report's graded areas, findings and sources."""
+        # An area's judgment dates from the report's day; where that day is not known, from
+        # the day it is recorded here (the field's default), never from a stand-in day.
+        added = {"added_on": report.published_on} if report.published_iso else {}
+        grades = {grade.slug: grade for grade in report.framework.scale.grades.all()}
+        areas = demo_reports.GRADED_AREAS[report.slug]
+        findings = demo_reports.AREA_FINDINGS.get(report.slug, {})
+        for position, (name, grade, *source_url) in enumerate(areas, start=1):
+            report.graded_areas.create(
+                name=name,
+                grade=grades[grade],
+                position=position,
+                finding=findings.get(name, ""),
+                source_url=source_url[0] if source_url else "",
+                **added,
+            )
+        for position, (kind, text) in enumerate(demo_reports.FINDINGS.get(report.slug, [])):
+            report.findings.create(kind=kind, text=text, position=position)
+        sources = demo_reports.REPORT_SOURCES.get(report.slug, [])
+        for position, (kind, title, url, published_on) in enumerate(sources, start=1):
+            report.sources.create(
+                kind=kind, title=title, url=url, published_on=published_on, position=position
+            )
+
     def stories(self, sections, authors, tags, reports):
         now = timezone.now().replace(second=0, microsecond=0)
+        organisations = {
+            report.organisation.slug: report.organisation for report in reports.values()
+        }
         for story in demo.STORIES:
             copy = {"headline": story.headline, "standfirst": story.standfirst, "body": story.body}
             article, created = Article.objects.get_or_create(
@@ -118,6 +143,13 @@ class Command(BaseCommand):
                 article.bylines.create(author=authors[author], role=role, position=position)
             article.tags.set([tags[slug] for slug in story.tags])
             article.reports.set([reports[slug] for slug in story.reports])
+            for position, source in enumerate(story.sources, start=1):
+                article.sources.create(position=position, **source)
+            for request in story.comment_requests:
+                organisation = request.get("organisation")
+                if organisation:
+                    request = request | {"organisation": organisations[organisation]}
+                article.comment_requests.create(**request)
             if story.hero_chart:
                 article.hero_image.save(story.hero_chart, ContentFile(grades_chart_png()))
             if story.publish_at is None:
