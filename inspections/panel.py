@@ -10,10 +10,13 @@ queries and template that make it.
 """
 
 import contextlib
+import functools
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 
 from newsroom import caching
@@ -355,12 +358,21 @@ def panel_version():
         return None
 
 
+@functools.cache
+def _code_version():
+    """Part of every key: a digest of this module and the panel's template, so that processes of
+    a new release never read what an older one stored under the same generation (a deploy
+    writes nothing to the database, so it does not move the generation)."""
+    template = get_template(PANEL_TEMPLATE).template.source.encode()
+    return hashlib.sha256(Path(__file__).read_bytes() + template).hexdigest()[:12]
+
+
 def _report_key(version, report_pk):
-    return f"story-report:{version}:{report_pk}"
+    return f"story-report:{_code_version()}:{version}:{report_pk}"
 
 
 def _story_key(version, story):
-    return f"story-reports:{version}:{story}"
+    return f"story-reports:{_code_version()}:{version}:{story}"
 
 
 def story_report(report):
