@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint install browser-deps bench backup restore clean
+.PHONY: run test lint install browser-deps bench bench-scale bench-memory backup restore clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "newsroom needs Python 3.11 or newer")'
@@ -39,6 +39,15 @@ test: install lint browser-deps
 
 bench: install
 	@bash scripts/bench.sh
+
+# 100,000 stories on PostgreSQL (a scratch database, kept for the next run; REBUILD=1, DROP=1)
+# and every page's cost and queries at that size, written to docs/benchmarks.md.
+bench-scale: install
+	@bash scripts/bench_scale.sh
+
+# A gunicorn worker's resident memory after 1,000 mixed reader requests (budget 64 MiB).
+bench-memory: install
+	@bash scripts/memory.sh
 
 # The database and MEDIA_ROOT into backups/<UTC time>/, with the site's environment (see README).
 backup: install

@@ -4,11 +4,13 @@ and what a version holds for a restore. Everything that reads django-reversion's
 
 import re
 from difflib import SequenceMatcher
+from html.parser import HTMLParser
 
 from django.apps import apps
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
-from django.utils.html import format_html_join, strip_tags
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from reversion.models import Version
 
 from .models import Article, Author, Byline, BylineRole, Section, Status, Tag
@@ -96,10 +98,84 @@ def _describe(data, bylines):
     return {label: str(values.get(name) or "") for name, label in STORY_FIELDS.items()}
 
 
+class _Blocks(HTMLParser):
+    """Story HTML as one line of text per block, with the marks an editor recognises:
+    "## " for a subheading (H2), "### " for H3, "• " or "1. " for list items, "> " for a
+    quotation. Text is unescaped ("Fire & Rescue", never "Fire &amp; Rescue")."""
+
+    BLOCKS = {"p", "h2", "h3", "li", "blockquote"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lines, self.text, self.prefix = [], [], ""
+        self.lists, self.quoted = [], 0  # open lists: [tag, next number]
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"ul", "ol"}:
+            self.lists.append([tag, 1])
+        elif tag == "blockquote":
+            self.quoted += 1
+        elif tag == "br":
+            self.text.append(" ")
+        if tag in self.BLOCKS:
+            self.flush()
+            self.prefix = {"h2": "## ", "h3": "### "}.get(tag, "")
+            if tag == "li" and self.lists:
+                kind = self.lists[-1]
+                self.prefix = f"{kind[1]}. " if kind[0] == "ol" else "• "
+                kind[1] += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self.flush()
+        if tag in {"ul", "ol"} and self.lists:
+            self.lists.pop()
+        elif tag == "blockquote":
+            self.quoted = max(0, self.quoted - 1)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    def flush(self):
+        text = " ".join("".join(self.text).split())
+        if text:
+            self.lines.append("> " * self.quoted + self.prefix + text)
+        self.text, self.prefix = [], ""
+
+
 def body_as_text(html):
-    """Story HTML as plain text, one block per line, for a readable diff."""
-    blocks = re.sub(r"</(p|h2|h3|li|blockquote)>|<br\s*/?>", "\n", html or "")
-    return "\n".join(line.strip() for line in strip_tags(blocks).splitlines() if line.strip())
+    """Story HTML as plain text, one block per line, for a readable diff (see _Blocks)."""
+    parser = _Blocks()
+    parser.feed(html or "")
+    parser.close()
+    parser.flush()
+    return "\n".join(parser.lines)
+
+
+def body_diff(old, new):
+    """Safe HTML comparing two bodies block by block: changed blocks word by word, a run of
+    unchanged paragraphs folded into one line that opens to show them."""
+    before, after = old.splitlines(), new.splitlines()
+    parts = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        if op == "equal":
+            same = before[i1:i2]
+            lines = format_html_join("", '<p class="desk-diff-block">{}</p>', ((t,) for t in same))
+            summary = f"{len(same)} unchanged paragraph{'s' if len(same) != 1 else ''}"
+            parts.append(
+                format_html(
+                    '<details class="desk-diff-fold"><summary>{}</summary>{}</details>',
+                    summary,
+                    lines,
+                )
+            )
+            continue
+        old_lines, new_lines = before[i1:i2], after[j1:j2]
+        for index in range(max(len(old_lines), len(new_lines))):
+            was = old_lines[index] if index < len(old_lines) else ""
+            now = new_lines[index] if index < len(new_lines) else ""
+            parts.append(format_html('<p class="desk-diff-block">{}</p>', word_diff(was, now)))
+    return mark_safe("".join(parts))  # noqa: S308 (every part is built with format_html)
 
 
 def word_diff(old, new):
@@ -142,7 +218,9 @@ def compare(story, a_key, b_key):
             "before": before.get(label, ""),
             "after": text,
             "changed": before.get(label, "") != text,
-            "diff": word_diff(before.get(label, ""), text),
+            "diff": (body_diff if label == STORY_FIELDS["body"] else word_diff)(
+                before.get(label, ""), text
+            ),
         }
         for label, text in after.items()
     ]

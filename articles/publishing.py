@@ -11,9 +11,15 @@ functions; none of them holds a copy of their rules:
 Each function is keyword-only and atomic.
 """
 
+from datetime import timedelta
+
 import reversion
 from django.db import transaction
 from django.utils import timezone
+
+from inspections.models import Grade, InspectionReport
+from inspections.prose import stated_grade_counts
+from newsroom import caching
 
 from . import history
 from .models import (
@@ -45,23 +51,70 @@ KEPT_ON_RESTORE = {
 }
 
 
-def publish_problems(article, *, byline_count=None, reports=None):
+# Five minutes' grace, so "publish at 10:00" typed at 10:02 is not refused.
+PAST_GRACE = timedelta(minutes=5)
+# What search results show of a title; the SEO title field's own limit.
+SEARCH_TITLE_LENGTH = Article._meta.get_field("seo_title").max_length
+HEADLINE_LENGTH = Article._meta.get_field("headline").max_length
+
+
+def publish_problems(article, *, byline_count=None, reports=None, loaded_version=None):
     """Every reason the story cannot go live as it stands, as (field, message) pairs.
 
     ``byline_count`` is the number of bylines the story will have and ``reports`` the reports
     it will cover (a form being saved knows them before the database does); by default the
-    stored bylines and reports are used.
+    stored bylines and reports are used. ``loaded_version`` is the version a form was loaded
+    at: another save since then is a conflict to resolve first.
     """
     if byline_count is None:
         byline_count = article.bylines.count() if article.pk else 0
     problems = []
+    if conflict := _conflict(article, loaded_version):
+        problems.append(("loaded_version", conflict))
+    if len(article.headline or "") > HEADLINE_LENGTH:
+        problems.append(
+            (
+                "headline",
+                f"The headline has {len(article.headline)} characters; the most is "
+                f"{HEADLINE_LENGTH}. Shorten it.",
+            )
+        )
     if not byline_count:
         problems.append(("bylines", BYLINE_NEEDED))
     if article.needs_alt_text():
         problems.append(("hero_alt", ALT_TEXT_NEEDED))
+    if past := _publish_time_past(article):
+        problems.append(("published_at", past))
     if embargo := _embargo_after_going_live(article, reports):
         problems.append(("reports", embargo))
     return problems
+
+
+def _conflict(article, loaded_version):
+    """Why the story cannot be saved from a form loaded at ``loaded_version``, or ''."""
+    if article.pk is None or loaded_version is None or loaded_version == article.version:
+        return ""
+    revision = history.latest_revision(article)
+    who = revision.user.get_username() if revision and revision.user else "Someone else"
+    when = f" at {timezone.localtime(revision.date_created):%H:%M}" if revision else ""
+    return (
+        f"{who}{when} saved this story while you were editing it: saving now is refused. "
+        "Resolve the conflict first (see what changed), then save."
+    )
+
+
+def _publish_time_past(article):
+    """A story never live yet, set to go live at a time already gone (with some grace)."""
+    if article.status != Status.PUBLISHED or not article.published_at:
+        return ""
+    if went_live(article.first_published_at):
+        return ""
+    if article.published_at >= timezone.now() - PAST_GRACE:
+        return ""
+    return (
+        f"{timezone.localtime(article.published_at):%d %B %Y, %H:%M} is in the past. To "
+        "publish now, leave the publish time empty; to schedule, choose a time ahead."
+    )
 
 
 def _embargo_after_going_live(article, reports):
@@ -84,20 +137,73 @@ def _embargo_after_going_live(article, reports):
     )
 
 
-def publish_warnings(article):
+def publish_warnings(article, *, reports=None, requests=None):
     """What the desk should check before the story goes live, as messages; nothing is blocked.
 
-    Right of reply: every organisation whose inspection the story covers should have been asked
-    for comment, and a request whose deadline is still ahead has not had its fair time.
+    ``reports`` and ``requests`` (its requests for comment) are those the story will have, as
+    for publish_problems; by default the stored ones.
     """
-    if article.pk is None:
-        return []
-    requests = list(article.comment_requests.select_related("organisation"))
+    return [message for _, message in warning_items(article, reports=reports, requests=requests)]
+
+
+def warning_items(article, *, reports=None, requests=None):
+    """publish_warnings as (field, message) pairs, the field the editor should look at.
+
+    - grade counts stated in the text that a linked report's data contradict;
+    - a grade count stated with no report linked, so no reader can check it;
+    - right of reply: every organisation whose inspection the story covers should have been
+      asked for comment, and a request whose deadline is still ahead has not had its fair time;
+    - a headline longer than search results show, with no SEO title to show instead.
+    """
+    reports = _panel_reports(article, reports)
+    if requests is None:
+        requests = list(article.comment_requests.for_story()) if article.pk else []
+    text = " ".join([article.headline or "", article.standfirst or "", article.body or ""])
+    warnings = [
+        ("body", f"Check the grades: {warning} ({report})")
+        for report in reports
+        for warning in report.stated_count_mismatches(text)
+    ]
+    if not reports and (claims := _unlinked_grade_counts(text)):
+        warnings.append(
+            (
+                "reports",
+                f"The story states a grade count ({claims}) but links no inspection report: "
+                "link the report under “Filing”, so the figure can be checked and readers "
+                "see the grades panel.",
+            )
+        )
+    warnings += [("comment_requests", message) for message in _reply_warnings(reports, requests)]
+    if len(article.headline or "") > SEARCH_TITLE_LENGTH and not article.seo_title:
+        warnings.append(
+            (
+                "seo_title",
+                f"The headline has {len(article.headline)} characters; search results show "
+                f"about {SEARCH_TITLE_LENGTH}. Write an SEO title of {SEARCH_TITLE_LENGTH} or "
+                "fewer.",
+            )
+        )
+    return warnings
+
+
+def _panel_reports(article, reports):
+    """The reports the story will cover, with what their grade counts need (for_panel)."""
+    if reports is None:
+        return list(article.reports.for_panel()) if article.pk else []
+    ids = [report.pk for report in reports]
+    return list(InspectionReport.objects.for_panel().filter(pk__in=ids)) if ids else []
+
+
+def _unlinked_grade_counts(text):
+    """The grade counts the text states, as "4 ‘good’, 2 ‘adequate’", against every scale."""
+    claims = stated_grade_counts(text, Grade.objects.all())
+    return ", ".join(dict.fromkeys(f"{n} ‘{grade.label.lower()}’" for grade, n in claims))
+
+
+def _reply_warnings(reports, requests):
     asked = {request.organisation_id for request in requests}
     warnings = []
-    organisations = {
-        report.organisation for report in article.reports.select_related("organisation")
-    }
+    organisations = {report.organisation for report in reports}
     for organisation in sorted(organisations, key=str):
         if organisation.pk not in asked:
             warnings.append(
@@ -124,7 +230,9 @@ def save_story(*, article, by=None):
     stored = (
         None
         if adding
-        else Article.objects.filter(pk=article.pk).values("slug", "first_published_at").first()
+        else Article.objects.filter(pk=article.pk)
+        .values("first_published_at", *caching.SHOWN_BESIDE_OTHER_STORIES)
+        .first()
     )
     if adding:
         article.created_by = article.created_by or by
@@ -133,7 +241,8 @@ def save_story(*, article, by=None):
     article.modified_by = by
     if article.status == Status.PUBLISHED and not went_live(article.first_published_at):
         article.first_published_at = article.published_at  # never live yet: live at this time
-    article.save()
+    with caching.story_saved(article, before=stored):  # retires only the pages it changes
+        article.save()
     if stored and went_live(stored["first_published_at"]):
         _keep_old_slug(article, stored["slug"])
     return article

@@ -32,10 +32,10 @@ and capped count; a search that would read too long is stopped by the reader tim
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import Count, Q, Window
 from django.db.models.expressions import Expression
+from django.utils.functional import cached_property
 
 CANDIDATES = 100
 PER_PAGE = 20
@@ -46,7 +46,13 @@ class StoredVector(Expression):
     """``articles_article.search_vector`` (migration 0016), under whatever alias the query
     gives the table (``U0`` in a subquery): the column is not in the model."""
 
-    output_field = SearchVectorField()
+    @cached_property
+    def output_field(self):
+        # django.contrib.postgres loads psycopg (15 MiB a worker): imported on first use only,
+        # so a site on SQLite never pays for it.
+        from django.contrib.postgres.search import SearchVectorField
+
+        return SearchVectorField()
 
     def as_sql(self, compiler, connection):
         table = compiler.quote_name_unless_alias(compiler.query.base_table)
@@ -63,6 +69,8 @@ def uses_index():
 
 
 def reader_query(query):
+    from django.contrib.postgres.search import SearchQuery
+
     return SearchQuery(query, config="english", search_type="websearch")
 
 
@@ -152,6 +160,8 @@ def search_page(queryset, query, number=1, per_page=PER_PAGE):
         .annotate(matches=Window(Count("pk")))
     )
     if uses_index():
+        from django.contrib.postgres.search import SearchRank
+
         rank = SearchRank(VECTOR, reader_query(query))
         results = results.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
     else:

@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.flatpages.models import FlatPage
-from django.db import DatabaseError
+from django.core.paginator import InvalidPage, Paginator
+from django.db import DatabaseError, connection
 from django.db.models import F, Prefetch, Q, Window, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -15,7 +17,7 @@ from inspections.models import InspectionReport
 from inspections.panel import cached_story_reports, panel_version, story_reports
 from inspections.source_models import report_pages
 from newsroom import availability
-from newsroom.site import page_of, site_render
+from newsroom.site import PER_PAGE, page_of, site_render
 
 from . import images, jsonld
 from .models import (
@@ -31,13 +33,16 @@ from .models import (
     sanitise_body,
 )
 from .search import search_page
+from .sitemaps import public_story_count, until_next_write
 
 RELATED_COUNT = 4
+SECTION_BLOCK_SIZE = 3  # stories per section on the home page
 SEARCH_MAX_LENGTH = 200
 
 
 def home(request):
-    page = page_of(request, Article.objects.published().for_listing())
+    stories = Article.objects.published().for_listing()
+    page = counted_page(request, stories, public_story_count())
     context = {"page": page, "json_ld": jsonld.publisher_page()}
     if page.number == 1:
         stories = list(page)
@@ -45,22 +50,52 @@ def home(request):
         context["lead"] = lead = pinned or (stories[0] if stories else None)
         context["latest"] = [story for story in stories if story != lead]
         context["hero"] = lead and hero_image(lead)
-        latest_by_section = (
-            Article.objects.published()
-            .for_listing()
-            .annotate(
-                rank=Window(
-                    RowNumber(), partition_by=F("section"), order_by=F("published_at").desc()
-                )
-            )
-            .filter(rank__lte=3)
-            .order_by("section__position", "section__name", "-published_at")
-        )
-        by_section = {}
-        for article in latest_by_section:
-            by_section.setdefault(article.section, []).append(article)
-        context["by_section"] = by_section.items()
+        context["by_section"] = latest_by_section(SECTION_BLOCK_SIZE).items()
     return site_render(request, "articles/home.html", context)
+
+
+def counted_page(request, queryset, count, per_page=PER_PAGE):
+    """One page of a list whose length is known (kept until the next write), so that a page of
+    the archive does not count the archive; not a page: a plain 404."""
+    paginator = Paginator(queryset, per_page)
+    paginator.count = count  # a cached_property: set, not computed
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as error:
+        raise Http404("No such page.") from error
+
+
+def latest_by_section(size):
+    """The newest `size` public stories of each section, in navigation order, in one query
+    (and one for their bylines).
+
+    On PostgreSQL a LATERAL join reads `size` rows per section from the partial index on public
+    stories, however large the archive. Elsewhere (SQLite, for development) a window function
+    numbers every public story of each section, which is fine at that size."""
+    published = Article.objects.published()
+    if connection.vendor == "postgresql":
+        newest = (
+            published.filter(section_id=RawSQL("newsroom_section.id", ()))
+            .order_by("-published_at", "-pk")
+            .values_list("pk")[:size]
+        )
+        # The inner SQL is Django's own compilation of the query above; its values stay
+        # parameters, so nothing a reader sends is written into the SQL.
+        sql, params = newest.query.get_compiler(connection=connection).as_sql()
+        lateral = f"SELECT newest.pk FROM articles_section AS newsroom_section CROSS JOIN LATERAL ({sql}) AS newest"  # noqa: E501, S608
+        ids = RawSQL(lateral, params)  # noqa: S611
+    else:
+        number = Window(RowNumber(), partition_by=F("section"), order_by=F("published_at").desc())
+        ids = published.annotate(number=number).filter(number__lte=size).values("pk")
+    stories = (
+        published.filter(pk__in=ids)
+        .for_listing()
+        .order_by("section__position", "section__name", "-published_at", "-pk")
+    )
+    by_section = {}
+    for article in stories:
+        by_section.setdefault(article.section, []).append(article)
+    return by_section
 
 
 def section_detail(request, slug):
@@ -254,8 +289,11 @@ def correction_list(request):
         if section is None:
             raise Http404("No such section.")
         corrections = corrections.filter(article__section=section)
+    count = until_next_write(
+        f"corrections-count:{section.pk if section else ''}", corrections.count
+    )
     context = {
-        "page": page_of(request, corrections),
+        "page": counted_page(request, corrections.defer("article__body"), count),
         "section": section,
         "all_sections": Section.objects.all(),
         "page_params": urlencode({"section": section.slug}) if section else "",

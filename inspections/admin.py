@@ -1,5 +1,8 @@
+import base64
+
 from django import forms
 from django.contrib import admin, messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Prefetch
@@ -11,7 +14,13 @@ from django.urls import path, reverse
 from reversion.admin import VersionAdmin
 
 from . import gradecsv
-from .importing import ImportFailed, import_graded_areas
+from .importing import (
+    ImportFailed,
+    ImportStale,
+    grades_import_planned,
+    import_graded_areas,
+    plan_import,
+)
 from .models import (
     Finding,
     Framework,
@@ -147,24 +156,50 @@ class InspectionReportAdmin(VersionAdmin):
         ]
 
     def import_grades_view(self, request, object_id):
-        """Upload a CSV of graded areas that replaces the report's areas."""
+        """Upload a CSV of graded areas that replaces the report's areas: first a preview of
+        what changes and which stories it touches, then "Confirm import". Nothing is written
+        before the confirmation; the file travels between the two steps in a signed token,
+        and is checked again when confirmed."""
         report = self.get_object(request, object_id)
         if report is None:
             raise Http404("No such report.")
         if not self.has_change_permission(request, report):
             raise PermissionDenied
-        errors = []
-        form = ImportGradesForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        form = ImportGradesForm(None)
+        errors, notice, content = [], "", None
+        if request.method == "POST" and "upload" in request.POST:
+            content, expected = _unsign_upload(request.POST["upload"], report)
+            if content is None:
+                errors = [
+                    "Nothing was imported: this confirmation has expired or was changed. "
+                    "Choose the file and upload again."
+                ]
+        elif request.method == "POST":
+            form = ImportGradesForm(request.POST, request.FILES)
+            if form.is_valid():
+                content, expected = form.cleaned_data["file"].read(gradecsv.MAX_BYTES + 1), None
+        if content is not None:
             try:
-                result = import_graded_areas(report=report, file=form.cleaned_data["file"])
+                plan = plan_import(report=report, file=content)
+                if expected is not None and plan.fingerprint() != expected:
+                    raise ImportStale
+                if expected is not None and plan.writes:
+                    result = import_graded_areas(report=report, file=content, expected=expected)
+                    stories = _affected_stories(report, plan)
+                    self.message_user(request, _import_message(result, stories), messages.SUCCESS)
+                    return redirect(
+                        reverse("admin:inspections_inspectionreport_change", args=[report.pk])
+                    )
             except ImportFailed as failure:
                 errors = failure.errors
-            else:
-                self.message_user(request, f"Grades imported: {result}", messages.SUCCESS)
-                return redirect(
-                    reverse("admin:inspections_inspectionreport_change", args=[report.pk])
+            except ImportStale:
+                plan = plan_import(report=report, file=content)
+                notice = (
+                    "The report’s grades changed since this preview (someone else saved "
+                    "them), so nothing was imported. Check the changes below again."
                 )
+            if not errors:
+                return self._import_preview(request, report, plan, content, notice)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -177,6 +212,63 @@ class InspectionReportAdmin(VersionAdmin):
         return TemplateResponse(
             request, "admin/inspections/inspectionreport/import_grades.html", context
         )
+
+    def _import_preview(self, request, report, plan, content, notice):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": report,
+            "title": f"Check the import for “{report}”",
+            "plan": plan,
+            "stories": _affected_stories(report, plan),
+            "notice": notice,
+            "upload": _sign_upload(content, report, plan),
+        }
+        return TemplateResponse(
+            request, "admin/inspections/inspectionreport/import_grades_preview.html", context
+        )
+
+
+UPLOAD_SALT = "inspections.import-grades"
+UPLOAD_MAX_AGE = 2 * 60 * 60  # a preview left open longer is uploaded again
+
+
+def _sign_upload(content, report, plan):
+    """The uploaded file as a signed token for the confirmation step, with the report and the
+    state the preview showed (a change by someone else in between is caught)."""
+    data = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
+    payload = {
+        "report": report.pk,
+        "csv": base64.b64encode(data).decode("ascii"),
+        "fingerprint": plan.fingerprint(),
+    }
+    return signing.dumps(payload, salt=UPLOAD_SALT, compress=True)
+
+
+def _unsign_upload(token, report):
+    """(file bytes, fingerprint) from a confirmation's token, or (None, None)."""
+    try:
+        payload = signing.loads(token, salt=UPLOAD_SALT, max_age=UPLOAD_MAX_AGE)
+        if payload["report"] != report.pk:
+            return None, None
+        return base64.b64decode(payload["csv"], validate=True), str(payload["fingerprint"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None, None
+
+
+def _affected_stories(report, plan):
+    """What the apps that use reports say the import means for them (the newsroom's stories,
+    through grades_import_planned: this app imports none of them)."""
+    answers = grades_import_planned.send(sender=InspectionReport, report=report, plan=plan)
+    return [story for _, answer in answers for story in answer or []]
+
+
+def _import_message(result, stories):
+    message = f"Grades imported: {result}"
+    if stories:
+        titles = "; ".join(f"“{story.title}”" for story in stories)
+        message += f" Added to “Needs attention” on the desk: {titles}."
+    return message
 
 
 class ImportGradesForm(forms.Form):

@@ -160,6 +160,7 @@ class Organisation(models.Model):
                 condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_is_known"
             ),
         ]
+        indexes = [models.Index(fields=["name"], name="organisation_name_idx")]
 
     def __str__(self):
         return self.name
@@ -290,6 +291,11 @@ class InspectionReport(models.Model):
                 | ~Q(published_known_as=""),
                 name="report_unknown_date_says_what_is_known",
             ),
+        ]
+        # The report lists read a page in date order, all reports or one framework's.
+        indexes = [
+            models.Index(fields=["-published_on"], name="report_published_on_idx"),
+            models.Index(fields=["framework", "-published_on"], name="report_framework_date_idx"),
         ]
 
     def __str__(self):

@@ -1,4 +1,5 @@
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -47,11 +48,19 @@ def report_json(request, slug):
 
 
 def organisation_list(request):
-    # An aggregate drops Meta.ordering, so the order is given again.
-    public = Q(reports__in=InspectionReport.objects.public())
+    # The reports are counted for the page's organisations only (a subquery per row of the
+    # page), not grouped over every organisation before the page is cut.
+    public_reports = (
+        InspectionReport.objects.public()
+        .filter(organisation=OuterRef("pk"))
+        .order_by()
+        .values("organisation")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     organisations = Organisation.objects.annotate(
-        report_count=Count("reports", filter=public)
-    ).order_by("name")
+        report_count=Coalesce(Subquery(public_reports), 0)
+    ).order_by("name", "pk")
     page = page_of(request, organisations, PER_PAGE)
     return site_render(request, "inspections/organisation_list.html", {"page": page})
 

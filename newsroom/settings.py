@@ -38,7 +38,6 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.flatpages",
     "django.contrib.sitemaps",
-    "django.contrib.postgres",
     "django_prose_editor",
     "reversion",
     "imagekit",
@@ -117,6 +116,9 @@ READER_STATEMENT_TIMEOUT_MS = env.int("READER_STATEMENT_TIMEOUT_MS", default=3_0
 # many of a page's queries); health checks replace a connection the server has dropped.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Only here: on SQLite it would load psycopg (15 MiB in every worker) for nothing.
+    INSTALLED_APPS.append("django.contrib.postgres")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The default cache must be shared by every process of the site: the page cache's content
@@ -137,9 +139,14 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
 # make a story page fail when the shared cache is down.
 CACHES["imagekit"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 IMAGEKIT_CACHE_BACKEND = "imagekit"
-# Anonymous reader pages are cached whole for this long; every committed write moves a content
-# generation that is part of each key, so a change is visible at once.
+# Anonymous reader pages are cached whole for this long; every committed write moves the
+# generations of what it touches, which are part of each key, so a change is visible at once.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# A shared cache in front (a proxy or a CDN; deploy/nginx.conf) may keep an anonymous reader
+# page this long (s-maxage) and serve it this much longer while it fetches a fresh one
+# (stale-while-revalidate); it revalidates by ETag. Staff, sessions and previews: never.
+PROXY_CACHE_SECONDS = env.int("PROXY_CACHE_SECONDS", default=60)
+PROXY_STALE_SECONDS = env.int("PROXY_STALE_SECONDS", default=30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -262,7 +269,22 @@ PROSE_EXTENSIONS = {
     "ListItem": True,
     "Blockquote": True,
     "HardBreak": True,
-    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    # Without autolink, tiptap's link mark is not inclusive: typing after a link is plain text.
+    "Link": {"enableTarget": False, "autolink": False, "protocols": ["http", "https", "mailto"]},
+    # The browser's spell-check stays on (the editor turns it off by default).
+    "NoSpellCheck": False,
+    # Paragraph, H2 and H3 as visible buttons rather than a drop-down.
+    "Menu": {
+        "groups": [
+            {"group": "blockType -lists"},
+            {"group": "lists"},
+            {"group": "nodes -blockType -lists"},
+            {"group": "marks"},
+            {"group": "link"},
+            {"group": "history"},
+            {"group": "utility"},
+        ]
+    },
 }
 
 # The publisher, for JSON-LD, feeds and the Google News sitemap.
@@ -276,4 +298,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    # Django's own "django" logger has a console handler of its own under DEBUG and also passes
+    # each record up to the root's: every line was written twice. It now only passes them up.
+    "loggers": {"django": {"handlers": [], "level": env("LOG_LEVEL", default="INFO")}},
 }

@@ -11,8 +11,6 @@ import io
 from base64 import b32encode
 
 import django_otp
-import qrcode
-import qrcode.image.svg
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -181,6 +179,9 @@ def enrol_qr(request):
     device = TOTPDevice.objects.devices_for_user(request.user, confirmed=False).last()
     if device is None or django_otp.user_has_device(request.user):
         raise Http404("Nothing is being set up.")
+    # Imported here: qrcode brings lxml, which no other request needs (a worker's memory).
+    import qrcode.image.svg
+
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathFillImage)
     svg = io.BytesIO()
     image.save(svg)

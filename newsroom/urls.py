@@ -6,6 +6,11 @@ from articles import sitemaps
 from newsroom import availability
 from newsroom.site import reader_pages
 
+# The desk is named for the publication it makes.
+admin.site.site_header = f"{settings.PUBLISHER_NAME} desk"
+admin.site.site_title = f"{settings.PUBLISHER_NAME} desk"
+admin.site.index_title = "The desk"
+
 urlpatterns = [
     # Two-factor sign-in, after the password at /admin/login/ (newsroom/staff_auth.py).
     path("admin/two-factor/", include("newsroom.staff_auth")),

@@ -26,7 +26,13 @@ from django.utils import timezone
 from articles import images
 from articles.models import Article, Author, Byline, Section, Status
 
-pytest_plugins = ["tests.desk_fixtures", "tests.inspections_fixtures", "tests.site_fixtures"]
+pytest_plugins = [
+    "tests.desk_fixtures",
+    "tests.inspections_fixtures",
+    "tests.journey_fixtures",
+    "tests.site_fixtures",
+    "tests.cache_fixtures",
+]
 
 # Screenshots and other things a person looks at after a run; git-ignored.
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

@@ -1,7 +1,8 @@
 """The article admin warns, before publishing, when a story's stated grade counts contradict
-the data of the report it covers. Advisory: saving still works."""
+the data of the report it covers. Advisory: a draft saves; publishing needs an acknowledgement
+(tests/test_prepublish_checks.py)."""
 
-from django.contrib.messages import get_messages
+import lxml.html
 
 from articles.models import Status
 
@@ -10,12 +11,13 @@ RIGHT = "<p>The force received four ‘good’ grades and three ‘adequate’ g
 
 
 def messages_of(response):
-    """The grade-count warnings among the page's messages (others, such as a request for
+    """The grade-count warnings in the page's pre-publish panel (others, such as a request for
     comment not yet made, are tested where they belong)."""
+    tree = lxml.html.fromstring(response.content.decode())
     return [
-        str(message)
-        for message in get_messages(response.wsgi_request)
-        if str(message).startswith("Check the grades")
+        item.text_content()
+        for item in tree.find_class("prepublish-warning")
+        if item.text_content().startswith("Check the grades")
     ]
 
 

@@ -1,5 +1,7 @@
 """Inspections: importing a report's graded areas from CSV, by command and by admin upload."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -39,7 +41,9 @@ def test_a_good_file_replaces_the_areas_in_file_order(peel_report):
     )
     result = import_graded_areas(report=peel_report, file=GOOD_CSV)
     assert (result.created, result.updated, result.removed) == (0, 4, 5)
-    assert str(result) == "0 areas added, 4 updated, 5 removed."
+    assert str(result) == (
+        "0 areas added, 0 regraded, 5 removed, 4 unchanged (4 with another finding or place)."
+    )
     assert area_table(peel_report) == [
         (1, "Recording data about crime", "good"),
         (2, "Responding to the public", "requires-improvement"),
@@ -135,7 +139,7 @@ def test_command_imports_and_shows_progress(peel_report, tmp_path, capsys):
     call_command("import_grades", peel_report.slug, str(path))
     out = capsys.readouterr().out
     assert "Checked 4 of 4 rows (100%)" in out
-    assert "0 areas added, 4 updated, 5 removed." in out
+    assert "0 areas added, 0 regraded, 5 removed, 4 unchanged (4 with another" in out
     assert peel_report.graded_areas.count() == 4
 
 
@@ -164,7 +168,11 @@ def test_admin_upload_imports_and_returns_to_the_report(peel_report, role_client
     page = client.get(url)
     assert page.status_code == 200
     assert b"replaces" in page.content
-    response = client.post(url, {"file": upload(GOOD_CSV)})
+    preview = client.post(url, {"file": upload(GOOD_CSV)})
+    assert preview.status_code == 200
+    assert peel_report.graded_areas.count() == 9  # nothing written before the confirmation
+    token = re.search(r'name="upload" value="([^"]+)"', preview.content.decode())[1]
+    response = client.post(url, {"upload": token})
     assert response.status_code == 302
     assert response["Location"] == reverse(
         "admin:inspections_inspectionreport_change", args=[peel_report.pk]

@@ -7,6 +7,7 @@ name them as numbers.
 """
 
 import io
+import re
 import time
 
 import pytest
@@ -33,7 +34,11 @@ def post(peel_report, role_client):
 
     def post(content):
         upload = SimpleUploadedFile("grades.csv", content, content_type="text/csv")
-        return client.post(url, {"file": upload})
+        response = client.post(url, {"file": upload})
+        if b'id="confirm-import"' in response.content:  # the preview: confirm it
+            token = re.search(rb'name="upload" value="([^"]+)"', response.content)[1]
+            response = client.post(url, {"upload": token.decode()})
+        return response
 
     return post
 

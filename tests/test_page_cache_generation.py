@@ -1,11 +1,13 @@
-"""The content generation moves once per committed transaction that writes content, whatever
-the write (save, bulk create, queryset update, raw SQL), and never for a rolled-back one."""
+"""What a write retires: each committed transaction moves the generations of what its writes
+touch, once, after commit; a write the page cache cannot attribute (raw SQL, a bulk update, a
+table it does not know) moves `all`; a rolled-back transaction moves nothing."""
 
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 
-from articles.models import Article, Byline, Section
+from articles import publishing
+from articles.models import Article, Byline, CorrectionKind, Section
 from newsroom import caching
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -13,15 +15,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def bumps(monkeypatch):
-    """Count the generation's moves."""
+    """The sets of dependencies moved, one per committed transaction."""
     moves = []
-    real = caching.bump_generation
+    real = caching.bump
 
-    def counted():
-        moves.append(caching.generation())
-        real()
+    def counted(dependencies):
+        moves.append(set(dependencies))
+        real(dependencies)
 
-    monkeypatch.setattr(caching, "bump_generation", counted)
+    monkeypatch.setattr(caching, "bump", counted)
     return moves
 
 
@@ -43,7 +45,7 @@ def test_one_transaction_of_many_writes_moves_the_generation_once_after_commit(
 @pytest.mark.parametrize(
     "write",
     [
-        lambda story: Article.objects.filter(pk=story.pk).update(headline="Bulk update"),
+        lambda story: Article.objects.filter(section=story.section).update(headline="Bulk"),
         lambda story: Byline.objects.filter(article=story).delete(),
         lambda story: connection.cursor().execute(
             "UPDATE articles_article SET standfirst = 'Raw SQL' WHERE id = %s", [story.pk]
@@ -51,7 +53,7 @@ def test_one_transaction_of_many_writes_moves_the_generation_once_after_commit(
     ],
     ids=["queryset-update", "queryset-delete", "raw-sql"],
 )
-def test_writes_that_send_no_signal_move_it_too(make_article, write):
+def test_writes_it_cannot_attribute_move_everything(make_article, write):
     story = make_article()
     before = caching.generation()
     write(story)
@@ -79,3 +81,60 @@ def test_reads_and_writes_to_other_tables_do_not_move_it(make_article, bumps):
         )
         cursor.execute("DELETE FROM articles_correctionunlock")
     assert len(bumps) == moves
+
+
+def test_a_correction_moves_its_story_and_the_lists_once(
+    make_article, bumps, corrections_removed_after
+):
+    story = make_article(slug="corrected")
+    make_article(slug="untouched")
+    moves = len(bumps)
+    publishing.add_correction(article=story, kind=CorrectionKind.CORRECTION, text="Fixed.")
+    assert bumps[moves:] == [{"story:corrected", caching.LISTS}]
+
+
+def test_a_headline_edit_moves_the_pages_that_show_other_stories_too(make_article, bumps):
+    story = make_article(slug="edited")
+    moves = len(bumps)
+    story.headline = "A new headline"
+    publishing.save_story(article=story)
+    assert bumps[moves:] == [{"story:edited", caching.LISTS, caching.RELATED}]
+
+
+def test_a_save_that_changes_nothing_other_pages_show_leaves_them(make_article, bumps):
+    story = make_article(slug="edited")
+    moves = len(bumps)
+    story.body = "<p>A typo fixed in the body.</p>"
+    publishing.save_story(article=story)
+    assert bumps[moves:] == [{"story:edited", caching.LISTS}]
+
+
+def test_a_new_slug_moves_the_old_address_and_the_new(make_article, bumps):
+    story = make_article(slug="old-address")
+    moves = len(bumps)
+    story.slug = "new-address"
+    publishing.save_story(article=story)
+    # The old address now redirects: the redirect row is a write of its own (`all`).
+    assert {"story:old-address", "story:new-address", caching.RELATED} <= bumps[-1]
+    assert len(bumps) == moves + 1
+
+
+@pytest.mark.parametrize(
+    ("write", "moved"),
+    [
+        (
+            lambda story: Article.objects.filter(pk=story.pk).update(headline="By id"),
+            {"story:by-id", caching.LISTS, caching.RELATED},
+        ),
+        (
+            lambda story: Article.objects.filter(pk=story.pk).update(version=7),
+            {"story:by-id", caching.LISTS},
+        ),
+    ],
+    ids=["shown-elsewhere", "bookkeeping"],
+)
+def test_an_update_of_one_story_by_its_id_is_attributed_to_it(make_article, bumps, write, moved):
+    story = make_article(slug="by-id")
+    moves = len(bumps)
+    write(story)
+    assert bumps[moves:] == [moved]

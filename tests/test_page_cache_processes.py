@@ -7,6 +7,7 @@ outside any page request, and once while readers keep asking during the open tra
 """
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -21,8 +22,8 @@ POSTGRES = "postgres://postgres@127.0.0.1:5432"
 PAGE = "/corrections/"
 READS = 20
 
-# Run in another process with the site's settings: add a correction to the newest public story.
-# With HOLD set, the transaction stays open until that file exists.
+# Run in another process with the site's settings: add a correction to the story SLUG names, or
+# else the newest public story. With HOLD set, the transaction stays open until that file exists.
 WRITER = """
 import os, sys, time
 from pathlib import Path
@@ -32,7 +33,8 @@ from articles.publishing import add_correction
 
 hold = os.environ.get("HOLD")
 with transaction.atomic():
-    story = Article.objects.published().first()
+    slug = os.environ.get("SLUG")
+    story = Article.objects.get(slug=slug) if slug else Article.objects.published().first()
     add_correction(article=story, kind=CorrectionKind.CORRECTION, text=os.environ["TEXT"])
     print("written", flush=True)
     while hold and not Path(hold).exists():
@@ -89,21 +91,22 @@ def site(request, tmp_path_factory):
                 connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
-def read_page(site):
-    status, headers, body = site.fetch(PAGE)
-    assert status == 200
+def read_page(site, path=PAGE):
+    status, headers, body = site.fetch(path)
+    assert status == 200, path
     return headers.get("X-Page-Cache"), body.decode()
 
 
-def warm(site):
+def warm(site, path=PAGE):
     """Every worker has the page cached (with two workers, a handful of reads reaches both)."""
     for _ in range(8):
-        read_page(site)
-    assert read_page(site)[0] == "hit"
+        read_page(site, path)
+    assert read_page(site, path)[0] == "hit", path
 
 
-def write(site, text, hold=None):
+def write(site, text, hold=None, slug=None):
     env = site.env | {"TEXT": text, **({"HOLD": str(hold)} if hold else {})}
+    env |= {"SLUG": slug} if slug else {}
     return bf.start_process(
         [sys.executable, "manage.py", "shell", "-c", WRITER],
         cwd=bf.ROOT,
@@ -145,3 +148,19 @@ def test_a_read_during_the_open_transaction_does_not_outlive_the_commit(site, tm
     finish(writer)
     stale = sum(text not in read_page(site)[1] for _ in range(READS))
     assert stale == 0, f"{stale} of {READS} reads after the commit got the old page"
+
+
+def test_a_correction_from_another_process_leaves_other_stories_cached(site):
+    _, home = read_page(site, "/")
+    corrected, other = list(dict.fromkeys(re.findall(r'href="(/news/[^"/]+/)"', home)))[:2]
+    fresh_after = [corrected, "/", PAGE, "/feeds/corrections.rss"]
+    for path in [other, *fresh_after]:
+        warm(site, path)
+    text = f"Correction to one story {uuid.uuid4().hex[:8]}"
+    finish(write(site, text, slug=corrected.split("/")[2]))
+    assert [read_page(site, other)[0] for _ in range(READS)] == ["hit"] * READS
+    for path in fresh_after:
+        cache_state, body = read_page(site, path)
+        assert cache_state == "miss", path
+        if path != "/":
+            assert text in body, path

@@ -2,14 +2,20 @@
 
 Idle connections (a slow phone line, or someone holding sockets open on purpose) tie up each
 of gunicorn's sync workers; through nginx they tie up nothing but nginx, and readers are served.
+
+The recipe's shared cache keeps anonymous reader pages for PROXY_CACHE_SECONDS (2 s here, so
+the checks take seconds), never a signed-in request, and shows a correction within that window.
 """
 
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
+import urllib.error
 import urllib.request
+import uuid
 
 import pytest
 
@@ -17,6 +23,8 @@ from tests import browser_fixtures as bf
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 CONFIG = bf.ROOT / "deploy" / "nginx.conf"
+PROXY_CACHE_SECONDS = 2
+PROXY_STALE_SECONDS = 1
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +34,10 @@ def site(tmp_path_factory):
             pytest.fail("nginx is missing (make browser-deps installs it)")
         pytest.skip("nginx is missing (make browser-deps installs it)")
     site = bf.DemoSite(tmp_path_factory.mktemp("proxy-site"))
+    site.env |= {
+        "PROXY_CACHE_SECONDS": str(PROXY_CACHE_SECONDS),
+        "PROXY_STALE_SECONDS": str(PROXY_STALE_SECONDS),
+    }
     try:
         site.build()
         site.start()
@@ -47,6 +59,7 @@ def proxy(site, tmp_path_factory):
         .replace("listen 8080;", f"listen 127.0.0.1:{port};")
         .replace("/var/lib/newsroom/static/", f"{site.env['STATIC_ROOT']}/")
         .replace("/var/lib/newsroom/media/", f"{site.env['MEDIA_ROOT']}/")
+        .replace("/var/cache/nginx/newsroom", str(prefix / "cache"))
     )
     (prefix / "nginx.conf").write_text(
         f"""
@@ -130,3 +143,95 @@ def test_the_proxy_serves_static_files_itself(site, proxy):
         assert response.status == 200
         assert "immutable" in ", ".join(response.headers.get_all("Cache-Control"))
         assert "gunicorn" not in response.headers.get("Server", "")
+
+
+def through(proxy, path, cookie=None):
+    """(status, headers, body) of a GET through the proxy."""
+    headers = {"Cookie": cookie} if cookie else {}
+    request = urllib.request.Request(f"{proxy}{path}", headers=headers)  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+def shell(site, code, **env):
+    """Run Python with the site's settings in a process of its own; its standard output."""
+    result = bf.run_process(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=bf.ROOT,
+        env=site.env | env,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+SIGN_IN = """
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import User
+from django.contrib.sessions.backends.db import SessionStore
+user = User.objects.create_superuser("proxy-check", password="a-long-pass-phrase-1")
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(session.session_key)
+"""
+
+CORRECT = """
+import os
+from articles.models import Article, CorrectionKind
+from articles.publishing import add_correction
+story = Article.objects.get(slug=os.environ["SLUG"])
+add_correction(article=story, kind=CorrectionKind.CORRECTION, text=os.environ["TEXT"])
+print("committed")
+"""
+
+
+def test_a_second_anonymous_request_is_served_by_the_proxy(site, proxy):
+    path = "/corrections/?page=1"
+    statuses = [through(proxy, path) for _ in range(2)]
+    assert [status for status, _, _ in statuses] == [200, 200]
+    assert [headers["X-Cache-Status"] for _, headers, _ in statuses] == ["MISS", "HIT"]
+    assert "s-maxage=2" in statuses[0][1]["Cache-Control"]
+
+
+def test_an_expired_page_is_revalidated_with_its_etag(site, proxy):
+    path = "/inspections/reports/"
+    assert through(proxy, path)[1]["X-Cache-Status"] == "MISS"
+    # Past its whole window (nginx counts whole seconds).
+    time.sleep(PROXY_CACHE_SECONDS + PROXY_STALE_SECONDS + 1.5)
+    status, headers, _ = through(proxy, path)
+    assert status == 200
+    assert headers["X-Cache-Status"] == "REVALIDATED"  # the app answered 304
+
+
+def test_a_signed_in_request_is_never_stored_nor_served_from_the_proxy(site, proxy):
+    cookie = f"sessionid={shell(site, SIGN_IN)}"
+    path = "/inspections/organisations/"
+    signed_in = [through(proxy, path, cookie) for _ in range(2)]
+    for status, headers, _ in signed_in:
+        assert status in (200, 302)  # a page, or the second sign-in step
+        assert headers["X-Cache-Status"] == "BYPASS"
+        assert "private" in headers["Cache-Control"]
+        assert "public" not in headers["Cache-Control"]
+    anonymous = [through(proxy, path)[1]["X-Cache-Status"] for _ in range(2)]
+    assert anonymous == ["MISS", "HIT"]  # nothing of the signed-in requests was kept
+    assert through(proxy, path, cookie)[1]["X-Cache-Status"] == "BYPASS"
+
+
+def test_a_correction_shows_through_the_proxy_within_its_window(site, proxy):
+    _, _, home = through(proxy, "/")
+    story = next(path for path in bf.links(home) if path.startswith("/news/"))
+    through(proxy, story)
+    assert through(proxy, story)[1]["X-Cache-Status"] == "HIT"
+    text = f"Correction seen through the proxy {uuid.uuid4().hex[:8]}"
+    assert shell(site, CORRECT, SLUG=story.split("/")[2], TEXT=text) == "committed"
+    committed_at = time.monotonic()
+    while text not in through(proxy, story)[2]:
+        assert time.monotonic() - committed_at < PROXY_CACHE_SECONDS + PROXY_STALE_SECONDS + 2
+        time.sleep(0.1)

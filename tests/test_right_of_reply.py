@@ -212,7 +212,9 @@ def test_the_story_change_page_shows_the_warnings_on_opening(
     draft = make_article(status=Status.IN_REVIEW, published_at=None)
     draft.reports.add(peel_report)
     response = role_client("Editor").get(change_url(draft))
-    assert any("has not been asked for comment" in m for m in messages_of(response))
+    assert response.status_code == 200
+    panel = response.content.decode().split('id="prepublish"')[1]  # the pre-publish panel
+    assert "has not been asked for comment" in panel
 
 
 # The desk

@@ -421,7 +421,7 @@ def test_a_server_error_shows_the_500_page(client, db, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(views, "page_of", broken)
+    monkeypatch.setattr(views, "counted_page", broken)
     client.raise_request_exception = False
     response = client.get(reverse("articles:home"))
     assert response.status_code == 500

@@ -329,7 +329,7 @@ def test_an_editor_sets_up_an_app_in_a_browser_under_the_strict_csp(
     page.fill("input[name=code]", f"{totp(base64.b32decode(secret)):06d}")
     page.click("input[type=submit]")
     page.wait_for_url(f"{live_server.url}/admin/")
-    assert page.locator("h1").inner_text() == "Site administration"
+    assert page.locator("h1").inner_text() == "The desk"
     assert errors == []
 
 

@@ -8,22 +8,32 @@ through ``articles.publishing``.
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
 from django.db import connection, models, transaction
+from django.forms.forms import NON_FIELD_ERRORS
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from js_asset import Media
 from reversion import set_comment
 from reversion.admin import VersionAdmin
 
-from .. import publishing, search
-from ..forms import ArticleAdminForm, BylineFormSet, can_publish
+from newsroom.site import absolute
+
+from .. import desk_views, merging, publishing, search
+from ..forms import SEARCH_LIMITS, ArticleAdminForm, BylineForm, BylineFormSet, can_publish
 from ..models import (
     Article,
+    Author,
     Byline,
+    BylineRole,
     Correction,
     Status,
+    StoryAttention,
     StorySource,
     sanitise_body,
 )
+from .prepublish import PrepublishMixin
 from .replies import CommentRequestInline
 from .story_history import StoryHistoryMixin
 
@@ -57,14 +67,27 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+def own_author(user):
+    """The signed-in journalist's Author, if their account has one (Author.user)."""
+    return Author.objects.filter(user=user).first() if user.is_authenticated else None
+
+
 class BylineInline(admin.TabularInline):
+    """Shown under the headline (change_form.html), ordered with up/down buttons
+    (desk-polish.js) or by typing positions; BylineFormSet numbers them on save."""
+
     model = Byline
+    form = BylineForm
     formset = BylineFormSet
     extra = 0
     min_num = 0
     fields = ["position", "author", "role"]
     autocomplete_fields = ["author"]
     ordering = ["position", "pk"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new story offers its author's own byline, filled in (ArticleAdmin.get_formset_kwargs).
+        return 1 if obj is None and own_author(request.user) else 0
 
     def has_add_permission(self, request, obj):
         return super().has_add_permission(request, obj) and _edits(request, obj)
@@ -145,7 +168,7 @@ class EstimatedCountPaginator(Paginator):
 
 
 @admin.register(Article)
-class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
+class ArticleAdmin(PrepublishMixin, StoryHistoryMixin, VersionAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",
@@ -162,6 +185,7 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
     autocomplete_fields = ["section", "tags", "reports"]
     readonly_fields = [
         "body_as_read",
+        "search_preview",
         "first_published_at",
         "updated_at",
         "created_by",
@@ -171,9 +195,14 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
     actions = ["publish_selected", "unpublish_selected"]
     object_history_template = "admin/articles/article/object_history.html"
     history_latest_first = True
+    save_on_top = True
 
     class Media:
-        css = {"all": ["admin/newsroom/desk.css"]}
+        css = {"all": ["admin/newsroom/desk.css", "admin/newsroom/desk-merge.css"]}
+        js = ["admin/newsroom/desk-polish.js", "admin/newsroom/desk-merge.js"]
+
+    def get_urls(self):
+        return desk_views.urls(self) + super().get_urls()
 
     def get_fieldsets(self, request, obj=None):
         this_change = ["minor_edit", "update_note", "revision_note"] if obj else ["revision_note"]
@@ -181,17 +210,9 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
         # as readers do, not as HTML source.
         reads_only = obj is not None and not self.has_change_permission(request, obj)
         return [
-            (
-                None,
-                {
-                    "fields": [
-                        "headline",
-                        "slug",
-                        "standfirst",
-                        "body_as_read" if reads_only else "body",
-                    ]
-                },
-            ),
+            # The bylines come between these two (change_form.html), near the top.
+            (None, {"fields": ["headline", "slug", "standfirst"]}),
+            (None, {"fields": ["body_as_read" if reads_only else "body"]}),
             ("Filing", {"fields": ["section", "tags", "reports", "is_lead"]}),
             (
                 "Hero image",
@@ -205,7 +226,10 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
                     ]
                 },
             ),
-            ("Search and social", {"fields": ["seo_title", "seo_description"]}),
+            (
+                "Search and social",
+                {"fields": ["seo_title", "seo_description", "search_preview"]},
+            ),
             ("Workflow", {"fields": ["status", "published_at", "loaded_version"]}),
             ("This change", {"fields": this_change}),
             (
@@ -242,11 +266,45 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
+        restore = desk_views.restore_data(request, obj)
+        return type(
+            form.__name__, (form,), {"user": request.user, "request": request, "restore": restore}
+        )
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # A new story offers its author's own byline, filled in.
+        author = own_author(request.user) if isinstance(inline, BylineInline) else None
+        if author and obj.pk is None:
+            kwargs["initial"] = [{"author": author.pk, "role": BylineRole.REPORTER, "position": 1}]
+        # A stale save: the other side's rows where only they changed them (articles.merging).
+        return merging.merge_inline(request, obj, inline, prefix, kwargs)
 
     @admin.display(description="Body")
     def body_as_read(self, article):
         return mark_safe(sanitise_body(article.body))  # noqa: S308 (sanitised just now)
+
+    @admin.display(description="How search and social show it")
+    def search_preview(self, article):
+        """The story as a search result and a shared card show it; desk-polish.js keeps it
+        in step with the form as the editor types."""
+        image = article.hero_image if getattr(article.hero_image, "_committed", False) else None
+        title = article.seo_title or article.headline
+        description = article.seo_description or article.standfirst
+        return render_to_string(
+            "admin/articles/article/_search_preview.html",
+            {
+                "title": Truncator(title).chars(SEARCH_LIMITS["seo_title"]),
+                "card_title": article.headline,
+                "description": Truncator(description).chars(SEARCH_LIMITS["seo_description"]),
+                "url": absolute(
+                    reverse("articles:detail", kwargs={"slug": article.slug or "web-address"})
+                ),
+                "image": image.url if image else "",
+                "image_alt": "" if article.hero_is_decorative else article.hero_alt,
+                "limits": SEARCH_LIMITS,
+            },
+        )
 
     @admin.display(description="Status", ordering="status")
     def display_status(self, article):
@@ -270,10 +328,19 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
 
     def save_model(self, request, obj, form, change):
         request.revision_note = form.cleaned_data.get("revision_note", "")
+        request.publish_acknowledgement = form.acknowledgement
         publishing.save_story(article=obj, by=request.user)
+        StoryAttention.objects.filter(article=obj).resolve(by=request.user)  # seen to
+        desk_views.forget_autosave(request, obj, added=not change)
+        desk_views.forget_kept_upload(form)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        story = form.instance
+        # A reporter's new story carries their byline, whatever the form held.
+        reporter = not change and not can_publish(request.user)
+        if reporter and not story.bylines.exists() and (author := own_author(request.user)):
+            story.bylines.create(author=author, role=BylineRole.REPORTER, position=1)
         if note := form.cleaned_data.get("update_note", "").strip():
             publishing.record_update_note(article=form.instance, text=note, by=request.user)
 
@@ -292,8 +359,6 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
         return entry
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and request.method == "GET":
-            self._warn_about_grade_counts(request, obj)
         context["can_add_correction"] = obj is not None and request.user.has_perm(
             "articles.add_correction"
         )
@@ -301,22 +366,40 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
         # runs under the site's CSP only with this response's nonce (django-csp adds the nonce
         # to the header only on pages that use it, so reader pages stay 'self'-only).
         context["media"] = Media.from_media(context["media"]).with_nonce(request.csp_nonce)
+        context["error_summary"] = self._error_summary(context)
+        if request.method == "POST":
+            desk_views.keep_upload(request, context["adminform"].form)
+        context["desk_merge"] = desk_views.change_form_context(
+            request, self, context["adminform"].form, obj
+        )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def response_add(self, request, obj, post_url_continue=None):
-        self._warn_about_grade_counts(request, obj)
-        return super().response_add(request, obj, post_url_continue)
-
-    def response_change(self, request, obj):
-        self._warn_about_grade_counts(request, obj)
-        return super().response_change(request, obj)
-
-    def _warn_about_grade_counts(self, request, article):
-        for warning in article.grade_count_warnings():
-            self.message_user(request, warning, messages.WARNING)
-        if request.method == "GET":
-            for warning in publishing.publish_warnings(article):
-                self.message_user(request, warning, messages.WARNING)
+    def _error_summary(self, context):
+        """Each field in error, with its message and a link to it, for the top of the form."""
+        items = []
+        adminform = context.get("adminform")
+        forms = [(adminform.form, "")] if adminform else []
+        for inline in context.get("inline_admin_formsets", []):
+            formset = inline.formset
+            plural = str(formset.model._meta.verbose_name_plural).capitalize()
+            for message in formset.non_form_errors():
+                items.append(
+                    {"label": plural, "message": message, "anchor": f"{formset.prefix}-group"}
+                )
+            forms += [(row, plural) for row in formset.forms]
+        for form, group in forms:
+            for name, errors in form.errors.items():
+                if name == NON_FIELD_ERRORS or name not in form.fields:
+                    continue  # shown under the banner above the form already
+                label = str(form.fields[name].label or name)
+                items.append(
+                    {
+                        "label": f"{group}: {label}" if group else label,
+                        "message": errors[0],
+                        "anchor": form[name].id_for_label,
+                    }
+                )
+        return items
 
     def log_change(self, request, obj, message):
         entry = super().log_change(request, obj, message)
@@ -325,6 +408,8 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
 
     def _add_revision_note(self, request, entry):
         note = getattr(request, "revision_note", "")
+        if acknowledgement := getattr(request, "publish_acknowledgement", ""):
+            note = f"{note} {acknowledgement}".strip()
         if note:
             set_comment(f"{note} ({entry.get_change_message()})")
 
@@ -337,6 +422,14 @@ class ArticleAdmin(StoryHistoryMixin, VersionAdmin):
                     reasons = " ".join(message for _, message in problems)
                     self.message_user(
                         request, f"“{article}” was not published. {reasons}", messages.ERROR
+                    )
+                    continue
+                if warnings := publishing.publish_warnings(article):
+                    self.message_user(
+                        request,
+                        f"“{article}” was not published: {' '.join(warnings)} Publish it from "
+                        "its own page, where you can tick “Publish despite these warnings”.",
+                        messages.ERROR,
                     )
                     continue
                 publishing.publish(article=article, by=request.user)

@@ -2,6 +2,7 @@
 
 import reversion
 
+from .attention import StoryAttention, StoryAttentionQuerySet
 from .corrections import (
     LISTED_CORRECTION_KINDS,
     Correction,
@@ -12,6 +13,7 @@ from .corrections import (
     CorrectionUnlock,
     Placement,
 )
+from .desk import Autosave, KeptUpload, Presence
 from .fields import (
     CONTROL_CHARACTERS,
     ProseBodyField,
@@ -49,6 +51,7 @@ __all__ = [
     "LISTED_CORRECTION_KINDS",
     "Article",
     "ArticleQuerySet",
+    "Autosave",
     "Author",
     "Byline",
     "BylineRole",
@@ -61,7 +64,9 @@ __all__ = [
     "CorrectionLocked",
     "CorrectionQuerySet",
     "CorrectionUnlock",
+    "KeptUpload",
     "Placement",
+    "Presence",
     "ProseBodyField",
     "ReviewLink",
     "ReviewLinkQuerySet",
@@ -70,6 +75,8 @@ __all__ = [
     "Section",
     "SlugRedirect",
     "Status",
+    "StoryAttention",
+    "StoryAttentionQuerySet",
     "StorySource",
     "Tag",
     "image_upload_to",

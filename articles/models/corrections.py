@@ -143,6 +143,8 @@ class Correction(models.Model):
                 name="correction_placement_is_known",
             ),
         ]
+        # The corrections page, newest first, a page at a time (migration 0017).
+        indexes = [models.Index(fields=["-published_at", "-id"], name="correction_newest_idx")]
 
     def __str__(self):
         return f"{self.get_kind_display()} to “{self.article}” ({self.published_at:%d %b %Y})"

@@ -236,6 +236,8 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "story"  # what the newsroom calls it; the desk says so too
+        verbose_name_plural = "stories"
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
         permissions = [("publish_article", "Can publish, schedule and unpublish stories")]
@@ -248,7 +250,32 @@ class Article(models.Model):
                 name="published_article_has_publish_time",
             ),
         ]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_public_idx"),
+            # Partial indexes of public stories (migration 0017): lists, the home page's latest
+            # per section and the lead, and the sitemap's pages read a bounded slice of these,
+            # never every story.
+            models.Index(
+                fields=["published_at", "id"],
+                condition=Q(status=Status.PUBLISHED),
+                name="article_published_idx",
+            ),
+            models.Index(
+                fields=["section", "published_at"],
+                condition=Q(status=Status.PUBLISHED),
+                name="article_section_published_idx",
+            ),
+            models.Index(
+                fields=["published_at"],
+                condition=Q(status=Status.PUBLISHED, is_lead=True),
+                name="article_lead_idx",
+            ),
+            models.Index(
+                fields=["updated_at"],
+                condition=Q(status=Status.PUBLISHED, updated_at__isnull=False),
+                name="article_updated_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.headline
