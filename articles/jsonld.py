@@ -4,7 +4,6 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.utils import timezone
 
-from inspections.source_models import main_source_url
 from newsroom.site import absolute
 
 CORRECTIONS_POLICY_URL = "/about/corrections-policy/"
@@ -36,8 +35,9 @@ def publisher_page():
     return {"@context": "https://schema.org", **publisher()}
 
 
-def sources(article):
-    """What a story cites (its sources) and is based on (its reports, at the inspectorate)."""
+def sources(article, reports):
+    """What a story cites (its sources) and is based on (its reports, at the inspectorate);
+    `reports` as inspections.panel.story_reports() gives them."""
     data = {}
     citations = [
         {
@@ -55,17 +55,15 @@ def sources(article):
     ]
     if citations:
         data["citation"] = citations
-    based_on = [
-        main_source_url(report) or absolute(report.get_absolute_url())
-        for report in article.reports.all()
-    ]
+    based_on = [report["main_url"] or absolute(report["url"]) for report in reports]
     if based_on:
         data["isBasedOn"] = based_on
     return data
 
 
-def news_article(article, hero):
-    """schema.org NewsArticle for a story, built from what the view has already fetched."""
+def news_article(article, hero, reports):
+    """schema.org NewsArticle for a story, built from what the view has already fetched;
+    `reports` as inspections.panel.story_reports() gives them."""
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -96,31 +94,28 @@ def news_article(article, hero):
     if keywords:
         data["keywords"] = keywords
     about = []
-    for report in article.reports.all():
+    for report in reports:
         about.append(
             {
                 "@type": "Organization",
-                "name": report.organisation.name,
-                "url": absolute(report.organisation.get_absolute_url()),
+                "name": report["organisation"],
+                "url": absolute(report["organisation_url"]),
             }
         )
         about.append(
             {
                 "@type": "Report",
-                "name": report.title,
-                "url": absolute(report.get_absolute_url()),
+                "name": report["title"],
+                "url": absolute(report["url"]),
                 # As far as it is known: "2024-03" for a month, nothing when not even the year.
-                **({"datePublished": report.published_iso} if report.published_iso else {}),
-                "publisher": {
-                    "@type": "GovernmentOrganization",
-                    "name": report.framework.inspectorate.name,
-                },
-                **({"sameAs": report.url} if report.url else {}),
+                **({"datePublished": report["published_iso"]} if report["published_iso"] else {}),
+                "publisher": {"@type": "GovernmentOrganization", "name": report["inspectorate"]},
+                **({"sameAs": report["link"]} if report["link"] else {}),
             }
         )
     if about:
         data["about"] = about
-    data.update(sources(article))
+    data.update(sources(article, reports))
     corrections = [
         {
             "@type": "CorrectionComment",

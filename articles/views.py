@@ -14,6 +14,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
 from inspections.models import InspectionReport
+from inspections.panel import cached_story_reports, panel_version, story_reports
 from inspections.source_models import report_pages
 from newsroom import availability
 from newsroom.site import PER_PAGE, page_of, site_render
@@ -120,48 +121,75 @@ def author_detail(request, slug):
     return site_render(request, "articles/author_detail.html", context)
 
 
-def with_story_page_data(articles):
+def with_story_page_data(articles, *, reports_cached=False):
     """Everything a story page shows, in a fixed number of queries (the story page and the
-    private review copy both read a story this way)."""
+    private review copy both read a story this way). With `reports_cached` the story's reports
+    come from the cache (inspections.panel.cached_story_reports), so they are left out."""
+    reports = (
+        []
+        if reports_cached
+        else [
+            Prefetch("reports", queryset=InspectionReport.objects.for_panel()),
+            report_pages("reports__sources"),
+        ]
+    )
     return articles.select_related("section").prefetch_related(
         Prefetch("bylines", queryset=Byline.objects.select_related("author")),
         "tags",
         Prefetch("corrections", queryset=Correction.objects.visible().with_last_amendment()),
-        Prefetch("reports", queryset=InspectionReport.objects.for_panel()),
         Prefetch("comment_requests", queryset=CommentRequest.objects.for_story()),
         "sources",
-        report_pages("reports__sources"),
+        *reports,
     )
 
 
-def story_page_context(article):
-    """The template context of a story fetched by with_story_page_data()."""
+def story_page_context(article, *, reports=None):
+    """The template context of a story fetched by with_story_page_data(); `reports` are its
+    reports as inspections.panel.story_reports() gives them, made here when not given."""
     corrections = article.corrections.all()
     # The earlier wordings cost a query only on the rare story with an amended entry.
     prefetch_related_objects([c for c in corrections if c.last_amended_at], "amendments")
     article.latest_entry = corrections[len(corrections) - 1] if corrections else None
+    if reports is None:
+        reports = story_reports(article.reports.all())
     hero = hero_image(article)
     return {
         "article": article,
         "bylines": article.bylines.all(),
-        "reports": article.reports.all(),
+        "reports": reports,
         "top_corrections": [c for c in corrections if c.placement == Placement.TOP],
         "footnote_corrections": [c for c in corrections if c.placement != Placement.TOP],
         "related": [],
         "hero": hero,
-        "json_ld": jsonld.news_article(article, hero),
+        "json_ld": jsonld.news_article(article, hero, reports),
     }
 
 
 def article_detail(request, slug):
     articles = Article.objects.previewable_by(request.user)
-    article = with_story_page_data(articles).filter(slug=slug).first()
+    version = panel_version()  # before the data: see inspections.panel
+    cached = cached_story_reports(slug, version)
+    article = with_story_page_data(articles, reports_cached=cached is not None)
+    article = article.filter(slug=slug).first()
     if article is None:
         moved = SlugRedirect.objects.filter(old_slug=slug, article__in=articles).first()
         if moved is None:
             raise Http404("No such story.")
         return redirect(moved.article, permanent=True)
 
+    if cached is None:
+        reports = article.reports.all()
+    else:
+        # The cache says which reports the story had; the database says which it has now.
+        linked = Article.reports.through.objects.filter(article=article.pk)
+        ids = list(linked.values_list("inspectionreport", flat=True))
+        reports = [cached[pk] for pk in ids if pk in cached]
+        if missing := [pk for pk in ids if pk not in cached]:  # linked since they were cached
+            reports += (
+                InspectionReport.objects.for_panel()
+                .filter(pk__in=missing)
+                .prefetch_related(report_pages())
+            )
     tag_ids = [tag.pk for tag in article.tags.all()]
     related = (
         Article.objects.published()
@@ -169,11 +197,19 @@ def article_detail(request, slug):
         .exclude(pk=article.pk)
         .distinct()[:RELATED_COUNT]
     )
-    context = story_page_context(article) | {"related": related}
+    reports = story_reports(reports, story=slug, version=version)
+    context = story_page_context(article, reports=reports) | {"related": related}
     response = site_render(request, "articles/article_detail.html", context)
     if not article.is_published():
         add_never_cache_headers(response)  # a draft must never sit in a cache
     return response
+
+
+# Once all of a picture's renditions are stored their addresses never change (imagekit names
+# them from the picture's name), so a process works them out once per picture, not per request.
+# The key holds the story's modified_at too: a story saved with a new picture is looked at again.
+_ready_heroes = {}
+READY_HEROES_KEPT = 4096
 
 
 def hero_image(article):
@@ -182,6 +218,9 @@ def hero_image(article):
     picture = article.hero_image
     if not picture:
         return None
+    key = (picture.name, article.modified_at)
+    if (hero := _ready_heroes.get(key)) is not None:
+        return hero
     try:
         if not picture.renditions_ready:
             return {
@@ -189,7 +228,7 @@ def hero_image(article):
                 "srcset": f"{picture.url} {images.picture_width(picture)}w",
                 "large": picture.url,
             }
-        return {
+        hero = {
             "src": article.hero_medium.url,
             "srcset": ", ".join(
                 f"{spec.url} {width}w"
@@ -203,6 +242,10 @@ def hero_image(article):
         }
     except (OSError, ValueError):  # also a stored file that is not a picture (images.NotAPicture)
         return None
+    if len(_ready_heroes) >= READY_HEROES_KEPT:
+        _ready_heroes.clear()
+    _ready_heroes[key] = hero
+    return hero
 
 
 def search(request):

@@ -3,10 +3,23 @@
 Templates print what these functions prepare; no width, offset or viewBox is worked out in a
 template. Everything here reads a report from InspectionReport.objects.for_panel(), so it costs
 no queries. This module imports no model: the models call it.
+
+A story page shows its reports' panels from the cache (see cached_panels()): a panel is the
+same for every story that links the report, and reading one back is far cheaper than the
+queries and template that make it.
 """
 
+import contextlib
+import functools
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
+
+from django.template.loader import get_template, render_to_string
+from django.utils.safestring import mark_safe
+
+from newsroom import caching
 
 if TYPE_CHECKING:
     from .models import Grade, GradedArea, InspectionReport
@@ -322,3 +335,103 @@ def grade_history(reports):
         ]
         rows.append(HistoryRow(report=report, y=index * HISTORY.row_height, segments=segments))
     return HistoryChart(rows=rows)
+
+
+# A story's reports, with their panels rendered.
+#
+# What a story page shows of a report (its panel's HTML, and the facts its list of sources and
+# its JSON-LD give) is cached under the content generation (newsroom.caching), which every
+# committed write to an inspections table moves, whichever process makes it: a regrade, an edited
+# area, a renamed organisation or grade, a new revision. The next request, in any process, renders
+# the panel afresh. The generation is read before the data, so a panel rendered from rows that a
+# write was replacing is stored only under a generation that write's commit retires.
+
+PANEL_TEMPLATE = "inspections/_grades_panel.html"
+PANEL_CACHE_SECONDS = 24 * 60 * 60  # an unchanged report keeps its entry; a write retires it
+
+
+def panel_version():
+    """The version story reports are cached under now, or None when the cache is down."""
+    try:
+        return caching.generation()
+    except caching.CacheUnavailable:
+        return None
+
+
+@functools.cache
+def _code_version():
+    """Part of every key: a digest of this module and the panel's template, so that processes of
+    a new release never read what an older one stored under the same generation (a deploy
+    writes nothing to the database, so it does not move the generation)."""
+    template = get_template(PANEL_TEMPLATE).template.source.encode()
+    return hashlib.sha256(Path(__file__).read_bytes() + template).hexdigest()[:12]
+
+
+def _report_key(version, report_pk):
+    return f"story-report:{_code_version()}:{version}:{report_pk}"
+
+
+def _story_key(version, story):
+    return f"story-reports:{_code_version()}:{version}:{story}"
+
+
+def story_report(report):
+    """What a story page shows of one report from for_panel(): its panel's HTML, and the
+    facts its list of sources and its JSON-LD give (relative addresses)."""
+    inspectorate = report.framework.inspectorate
+    pages = getattr(report, "report_pages", None)  # inspections.source_models.report_pages()
+    return {
+        "pk": report.pk,
+        "panel": render_to_string(PANEL_TEMPLATE, {"report": report}),
+        "title": report.title,
+        "url": report.get_absolute_url(),
+        "published_on": report.published_on,  # for the order
+        "published_iso": report.published_iso,  # as far as it is known ("2024-03")
+        "published_label": report.published_label,
+        "link": report.url,
+        "main_url": pages[0].url if pages else report.url,
+        "organisation": report.organisation.name,
+        "organisation_url": report.organisation.get_absolute_url(),
+        "inspectorate": inspectorate.name,
+        "inspectorate_short_name": inspectorate.short_name,
+    }
+
+
+def cached_story_reports(story, version):
+    """{report pk: story_report()} for the reports a story (named by `story`, e.g. its slug)
+    had when they were last stored under `version`, or None unless every one is cached. With
+    it, the view needs only the story's report ids, not for_panel()'s queries."""
+    if version is None:
+        return None
+    try:
+        pks = caching.cache_call("get", _story_key(version, story))
+        if pks is None:
+            return None
+        found = caching.cache_call("get_many", [_report_key(version, pk) for pk in pks])
+    except caching.CacheUnavailable:
+        return None
+    if len(found) < len(pks):
+        return None
+    return {pk: found[_report_key(version, pk)] for pk in pks}
+
+
+def story_reports(reports, *, story=None, version=None):
+    """story_report() of each report, newest first as InspectionReport's ordering says; an item
+    of `reports` may already be one (from cached_story_reports()). Those made here are stored
+    under `version`, with the list of them for `story`."""
+    entries, fresh = [], []
+    for report in reports:
+        if not isinstance(report, dict):
+            report = story_report(report)
+            fresh.append(report)
+        entries.append(report)
+    entries.sort(key=lambda entry: entry["organisation"])
+    entries.sort(key=lambda entry: entry["published_on"], reverse=True)
+    for entry in entries:
+        entry["panel"] = mark_safe(entry["panel"])  # noqa: S308 -- escaped by its template
+    if version is not None and story is not None and fresh:
+        values = {_report_key(version, entry["pk"]): entry for entry in fresh}
+        values[_story_key(version, story)] = [entry["pk"] for entry in entries]
+        with contextlib.suppress(caching.CacheUnavailable):
+            caching.cache_call("set_many", values, PANEL_CACHE_SECONDS)
+    return entries
