@@ -6,6 +6,18 @@
 "use strict";
 
 (function () {
+  // tiptap puts its base CSS in a <style> element it adds itself, which the strict CSP blocks
+  // (a console error on every editor page). The same rules come from the static
+  // django_prose_editor/editor.css. tiptap first looks for an element matching
+  // "style[data-tiptap-style]" and skips the injection if it finds one: this placeholder
+  // matches that selector but, outside the HTML namespace, is no style sheet (an empty HTML
+  // <style> would itself break the CSP). This file loads before the editor's module script.
+  if (!document.querySelector("style[data-tiptap-style]")) {
+    var placeholder = document.createElementNS("urn:x-newsroom:placeholder", "style");
+    placeholder.setAttribute("data-tiptap-style", "");
+    document.head.appendChild(placeholder);
+  }
+
   // "PEEL 2021/22" -> "peel-2021-22": Django's URLify drops "/" and joins the numbers.
   // prepopulate.js looks URLify up on each keystroke, so wrapping it here is enough.
   // articles.forms.slug_from does the same on the server.
