@@ -51,7 +51,7 @@ MUST_BE_CLEANED = {
 }
 
 # Text columns that hold no words: a one-time token is compared, never shown.
-NOT_WORDS = {"CorrectionUnlock.token", "ReviewLink.token_digest"}
+NOT_WORDS = {"CorrectionUnlock.token", "ReviewLink.token_digest", "KeptUpload.token"}
 
 FEEDS = [
     "/feeds/latest.rss",

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from newsroom.text import CleanCharField
+
 from .stories import Article
 
 # Someone whose page has not reported for this long has left the story.
@@ -81,8 +83,8 @@ class KeptUpload(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kept_uploads"
     )
     token = models.CharField(max_length=64, unique=True)
-    name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100, blank=True)
+    name = CleanCharField(max_length=255)
+    content_type = CleanCharField(max_length=100, blank=True)
     content = models.BinaryField()
     created_at = models.DateTimeField(default=timezone.now)
 
