@@ -5,6 +5,8 @@ the form's allowed fields and statuses, and permissions on the actions. Every wr
 through ``articles.publishing``.
 """
 
+import json
+
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
 from django.db import connection, models, transaction
@@ -146,25 +148,38 @@ class CorrectionInline(admin.StackedInline):
 
 
 class EstimatedCountPaginator(Paginator):
-    """The unfiltered story list counted from PostgreSQL's statistics (pg_class.reltuples, as
-    of the last ANALYZE) once the table is large: an exact count reads every row, a quarter
-    of a second at 100,000 stories. A filtered list, or a small table, is counted exactly."""
+    """The story list counted from PostgreSQL's estimates once they are large: an exact count
+    reads every matching row (a quarter of a second for the whole list at 100,000 stories, most
+    of a second for a search that matches half of them). The unfiltered list takes the table's
+    statistics (pg_class.reltuples, as of the last ANALYZE); a filtered list or a search takes the
+    planner's row estimate for its query. Below ESTIMATE_ABOVE rows the count is exact, so a
+    list a person pages to its end is counted exactly."""
 
     ESTIMATE_ABOVE = 10_000
 
     @cached_property
     def count(self):
         query = getattr(self.object_list, "query", None)
-        if connection.vendor == "postgresql" and query is not None and not query.where:
-            with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and query is not None:
+            estimate = self._estimate(query)
+            if estimate > self.ESTIMATE_ABOVE:
+                return estimate
+        return super().count
+
+    def _estimate(self, query):
+        with connection.cursor() as cursor:
+            if not query.where:
                 cursor.execute(
                     "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
                     [self.object_list.model._meta.db_table],
                 )
                 row = cursor.fetchone()
-            if row and row[0] > self.ESTIMATE_ABOVE:
-                return row[0]
-        return super().count
+                return row[0] if row else 0
+            sql, params = query.sql_with_params()
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        return int(plan[0]["Plan"]["Plan Rows"])
 
 
 @admin.register(Article)
