@@ -284,8 +284,13 @@ def _attribute(sql, params, many, connection):
             index = columns.index("article_id")
             if many:
                 return {LISTS}, {row[index] for row in params}
+            params = list(params)
+            if "UNNEST(" in sql.upper() and isinstance(params[index], list | tuple):
+                # PostgreSQL's bulk_create: INSERT ... SELECT * FROM UNNEST(%s::integer[], ...),
+                # one array of values per column.
+                return {LISTS}, set(params[index])
             # One row or several (bulk_create): the parameters run row after row.
-            return {LISTS}, set(list(params)[index :: len(columns)])
+            return {LISTS}, set(params[index :: len(columns)])
     if (match := STORY_UPDATE.match(sql)) and not many and params:
         columns = set(re.findall(r'"(\w+)"\s*=', match[1]))
         shown_elsewhere = set() if columns <= QUIET_COLUMNS else {RELATED}

@@ -93,6 +93,25 @@ def test_a_correction_moves_its_story_and_the_lists_once(
     assert bumps[moves:] == [{"story:corrected", caching.LISTS}]
 
 
+def test_corrections_made_together_move_each_of_their_stories(
+    make_article, bumps, corrections_removed_after
+):
+    """bulk_create (an archive import, build_archive): row after row on SQLite, one array per
+    column (INSERT ... UNNEST) on PostgreSQL."""
+    from articles.models import Correction
+
+    first, second = make_article(slug="first"), make_article(slug="second")
+    make_article(slug="untouched")
+    moves = len(bumps)
+    Correction.objects.bulk_create(
+        [
+            Correction(article=story, kind=CorrectionKind.CORRECTION, text=f"Fixed {n}.")
+            for n, story in enumerate([first, second, first])
+        ]
+    )
+    assert bumps[moves:] == [{"story:first", "story:second", caching.LISTS}]
+
+
 def test_a_headline_edit_moves_the_pages_that_show_other_stories_too(make_article, bumps):
     story = make_article(slug="edited")
     moves = len(bumps)
