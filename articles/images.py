@@ -57,7 +57,7 @@ from imagekit.models import ImageSpecField
 from imagekit.models.fields.utils import ImageSpecFileDescriptor
 from imagekit.specs import ImageSpec
 from imagekit.utils import process_image
-from PIL import Image
+from PIL import GifImagePlugin, Image, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
 from pilkit.processors import ResizeToFit
 
 from newsroom.caching import CacheUnavailable, bump_generation
@@ -66,6 +66,10 @@ logger = logging.getLogger(__name__)
 
 # The decoders a picture may go through, and the extension a stored picture of each gets.
 FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
+# Their plugins, registered here so that naming a WebP rendition (pilkit's format_to_extension)
+# finds ".webp" without Image.init(), which would load every one of Pillow's ~50 plugins
+# (5 MiB in each worker) for a reader page that shows a picture.
+_PLUGINS = (GifImagePlugin, JpegImagePlugin, PngImagePlugin, WebPImagePlugin)
 # Renditions still missing this long after the picture was stored will not come by themselves.
 RENDITIONS_EXPECTED_WITHIN = 300  # seconds
 

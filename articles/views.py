@@ -195,7 +195,9 @@ def article_detail(request, slug):
         Article.objects.published()
         .filter(Q(section=article.section_id) | Q(tags__in=tag_ids))
         .exclude(pk=article.pk)
-        .distinct()[:RELATED_COUNT]
+        .distinct()
+        # What the list shows (the address is the slug): not each story's body and settings.
+        .only("slug", "headline", "published_at")[:RELATED_COUNT]
     )
     reports = story_reports(reports, story=slug, version=version)
     context = story_page_context(article, reports=reports) | {"related": related}

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from articles import sitemaps
 from newsroom import availability
+from newsroom.desk_admin import desk_include
 from newsroom.site import reader_pages
 
 # The desk is named for the publication it makes.
@@ -13,8 +14,9 @@ admin.site.index_title = "The desk"
 
 urlpatterns = [
     # Two-factor sign-in, after the password at /admin/login/ (newsroom/staff_auth.py).
-    path("admin/two-factor/", include("newsroom.staff_auth")),
-    path("admin/", admin.site.urls),
+    # Both load the desk (every admin module) on first use only: see newsroom/desk_admin.py.
+    desk_include("admin/two-factor/", "newsroom.staff_auth", "two_factor"),
+    desk_include("admin/", "newsroom.admin_urls", "admin"),
     path("healthz", availability.healthz, name="healthz"),
     *reader_pages(
         [

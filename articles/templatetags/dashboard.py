@@ -2,11 +2,11 @@
 
 from django import template
 
-from ..admin import dashboard
-
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def desk_work(context):
+    from ..admin import dashboard  # not at import: every template engine imports this library
+
     return dashboard.desk_work(context["request"].user)
