@@ -4,7 +4,10 @@ The server-side half of each item is in tests/test_desk_polish.py. The demo site
 gunicorn with DEBUG off and the strict CSP (tests/journey_fixtures.py).
 """
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests import browser_fixtures as bf
 
@@ -108,7 +111,9 @@ def test_pasted_headings_become_h2_and_h3_and_table_cells_stay_apart(desk, open_
             "<table><tr><th>Area</th><th>Grade</th></tr>"
             "<tr><td>Investigating crime</td><td>Good</td></tr></table>",
         )
-        page.wait_for_function("document.querySelector('#id_body').value.includes('Good')")
+        # expect() polls from Python: a string predicate would be eval'd in the page, which
+        # the desk's CSP refuses once the first check is false.
+        expect(page.locator("#id_body")).to_have_value(re.compile("Good"))
         body = page.input_value("#id_body")
         assert "<h2>Top heading</h2>" in body
         assert "<h3>Small heading</h3>" in body
@@ -197,7 +202,7 @@ def test_the_desk_pages_have_no_serious_or_critical_axe_violations(desk, open_as
         shoot(page, "desk-polish-error-summary")
         # desk-polish.js moves the focus once the page's scripts have run (DOMContentLoaded
         # waits for the editor's modules, late on a busy machine): wait for it, or fail.
-        page.wait_for_function("document.activeElement.id === 'desk-error-summary'", timeout=15000)
+        expect(page.locator("#desk-error-summary")).to_be_focused(timeout=15000)
         found["errors"] = run_serious_axe(page)
         page.click("#desk-error-summary a[href='#id_headline']")
         assert page.evaluate("location.hash") == "#id_headline"
