@@ -5,7 +5,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.flatpages.models import FlatPage
 from django.core.paginator import InvalidPage, Paginator
 from django.db import DatabaseError, connection
-from django.db.models import F, Prefetch, Q, Window, prefetch_related_objects
+from django.db.models import F, Prefetch, Window, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.http import Http404
@@ -19,7 +19,7 @@ from inspections.source_models import report_pages
 from newsroom import availability
 from newsroom.site import PER_PAGE, page_of, site_render
 
-from . import images, jsonld
+from . import images, jsonld, story_data
 from .models import (
     Article,
     Author,
@@ -35,7 +35,6 @@ from .models import (
 from .search import search_page
 from .sitemaps import public_story_count, until_next_write
 
-RELATED_COUNT = 4
 SECTION_BLOCK_SIZE = 3  # stories per section on the home page
 SEARCH_MAX_LENGTH = 200
 
@@ -166,23 +165,25 @@ def story_page_context(article, *, reports=None):
 
 
 def article_detail(request, slug):
-    articles = Article.objects.previewable_by(request.user)
     version = panel_version()  # before the data: see inspections.panel
     cached = cached_story_reports(slug, version)
-    article = with_story_page_data(articles, reports_cached=cached is not None)
-    article = article.filter(slug=slug).first()
+    staff = request.user.is_authenticated and request.user.is_staff
+    if staff:  # drafts too, as Article.previewable_by says
+        articles = Article.objects.previewable_by(request.user)
+        article = with_story_page_data(articles, reports_cached=cached is not None)
+        article = article.filter(slug=slug).first()
+    else:  # the same data, from SQL compiled once per process (articles/story_data.py)
+        articles = Article.objects.published()
+        article = story_data.public_story(slug)
     if article is None:
         moved = SlugRedirect.objects.filter(old_slug=slug, article__in=articles).first()
         if moved is None:
             raise Http404("No such story.")
         return redirect(moved.article, permanent=True)
 
-    if cached is None:
-        reports = article.reports.all()
-    else:
+    if cached is not None:
         # The cache says which reports the story had; the database says which it has now.
-        linked = Article.reports.through.objects.filter(article=article.pk)
-        ids = list(linked.values_list("inspectionreport", flat=True))
+        ids = story_data.report_ids(article)
         reports = [cached[pk] for pk in ids if pk in cached]
         if missing := [pk for pk in ids if pk not in cached]:  # linked since they were cached
             reports += (
@@ -190,17 +191,14 @@ def article_detail(request, slug):
                 .filter(pk__in=missing)
                 .prefetch_related(report_pages())
             )
-    tag_ids = [tag.pk for tag in article.tags.all()]
-    related = (
-        Article.objects.published()
-        .filter(Q(section=article.section_id) | Q(tags__in=tag_ids))
-        .exclude(pk=article.pk)
-        .distinct()
-        # What the list shows (the address is the slug): not each story's body and settings.
-        .only("slug", "headline", "published_at")[:RELATED_COUNT]
-    )
+    elif staff:
+        reports = article.reports.all()
+    else:
+        reports = InspectionReport.objects.for_panel().filter(articles=article.pk)
+        reports = reports.prefetch_related(report_pages())
     reports = story_reports(reports, story=slug, version=version)
-    context = story_page_context(article, reports=reports) | {"related": related}
+    context = story_page_context(article, reports=reports)
+    context["related"] = story_data.related_stories(article)
     response = site_render(request, "articles/article_detail.html", context)
     if not article.is_published():
         add_never_cache_headers(response)  # a draft must never sit in a cache

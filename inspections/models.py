@@ -4,9 +4,9 @@ import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
-from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from newsroom.links import reverse
 from newsroom.text import CleanCharField, CleanTextField
 
 from . import panel, prose
@@ -68,7 +68,7 @@ class Inspectorate(models.Model):
         return self.short_name
 
     def get_absolute_url(self):
-        return reverse("inspections:inspectorate", kwargs={"slug": self.slug})
+        return reverse("inspections:inspectorate", slug=self.slug)
 
 
 class GradeScale(models.Model):
@@ -166,7 +166,7 @@ class Organisation(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("inspections:organisation", kwargs={"slug": self.slug})
+        return reverse("inspections:organisation", slug=self.slug)
 
     def stories(self):
         """Published stories covering any of this organisation's reports, newest first."""
@@ -302,7 +302,7 @@ class InspectionReport(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("inspections:report", kwargs={"slug": self.slug})
+        return reverse("inspections:report", slug=self.slug)
 
     # The publication date as far as it is known: every page prints these, never published_on.
 

@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.links import reverse
 from newsroom.text import CleanCharField, CleanTextField
 
 from ..images import Rendition
@@ -42,7 +42,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return reverse("articles:section", slug=self.slug)
 
 
 class Tag(models.Model):
@@ -58,7 +58,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return reverse("articles:tag", slug=self.slug)
 
 
 class Author(models.Model):
@@ -89,7 +89,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return reverse("articles:author", slug=self.slug)
 
 
 ALT_TEXT_NEEDED = (
@@ -281,7 +281,7 @@ class Article(models.Model):
         return self.headline
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return reverse("articles:detail", slug=self.slug)
 
     def is_published(self):
         return self.status == Status.PUBLISHED and bool(

@@ -1,0 +1,119 @@
+"""Querysets compiled to SQL once per process, then run with each request's values.
+
+Building a queryset and compiling it to SQL is most of what the ORM costs on a page that reads
+a handful of small rows: on the story page it was about two thirds of the view (issue 12). The
+SQL of a given queryset shape never changes, only its values do, so a ``PreparedQuery`` builds
+the queryset once with placeholder values, compiles it once per database connection, notes
+where each placeholder's value landed among the parameters, and from then on runs that SQL
+with the real values put in their places. Rows still become model instances through Django's
+own iterables (converters, ``select_related``, annotations), so what comes back is exactly what
+the queryset would have returned.
+
+Only values given as placeholders may vary between runs; anything else the queryset holds
+(``timezone.now()`` included) must be a placeholder or be truly constant. A placeholder that
+does not reach the parameters (Django wrote it into the SQL, or the queryset ignored it) is an
+error at compile time, never a query run with a stale value.
+"""
+
+import copy
+import datetime as dt
+import threading
+
+from django.db import connections
+from django.db.models.sql.query import Query
+
+# Kinds of placeholder, and the start of values no caller will pass (each placeholder gets
+# its own), so that each one's place among the parameters is unambiguous.
+INT = -7_041_992_613
+TEXT = "\x1fprepared-placeholder\x1f"
+DATETIME = dt.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=dt.UTC)
+
+
+class PreparedQuery:
+    """A queryset shape, compiled once: ``query.run(name=value, ...)`` returns its rows (model
+    instances, or whatever the queryset's ``values``/``values_list`` gives).
+
+    ``build`` takes the placeholders as keyword arguments and returns the queryset;
+    ``placeholders`` gives each one's kind (``INT``, ``TEXT`` or ``DATETIME``)."""
+
+    def __init__(self, build, **placeholders):
+        self.build = build
+        self.placeholders = placeholders
+        # A value of its kind for each placeholder, distinct from every other's.
+        self.sentinels = {
+            name: _sentinel(kind, index) for index, (name, kind) in enumerate(placeholders.items())
+        }
+        self._compiled = threading.local()  # a connection is per thread, so its compilation
+
+    def run(self, using="default", **values):
+        if values.keys() != self.placeholders.keys():
+            raise TypeError(f"expected values for {sorted(self.placeholders)}")
+        connection = connections[using]
+        compiled = getattr(self._compiled, using, None)
+        if compiled is None or compiled[0] is not connection:
+            compiled = (connection, *self._compile(connection, using))
+            setattr(self._compiled, using, compiled)
+        _, queryset, compiler, sql, params, slots = compiled
+        params = list(params)
+        for position, name in slots:
+            params[position] = _adapt(values[name], self.placeholders[name], connection)
+        run = copy.copy(compiler)
+        run.as_sql = lambda *args, **kwargs: (sql, tuple(params))
+        clone = queryset._chain()
+        clone.query.__class__ = _CompiledQuery
+        clone.query.compiler = run
+        return list(clone)
+
+    def _compile(self, connection, using):
+        queryset = self.build(**self.sentinels).using(using)
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        slots = []
+        for position, param in enumerate(params):
+            for name, kind in self.placeholders.items():
+                if param == _adapt(self.sentinels[name], kind, connection):
+                    slots.append((position, name))
+                    break
+        missing = set(self.placeholders) - {name for _, name in slots}
+        if missing:
+            raise ValueError(f"placeholders not among the query's parameters: {sorted(missing)}")
+        return queryset, compiler, sql, params, slots
+
+
+class _CompiledQuery(Query):
+    """A query whose compiler is ready: the queryset's iterable gets it as it is."""
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        self.compiler.connection = connections[using] if using else connection
+        return self.compiler
+
+
+def _sentinel(kind, index):
+    if kind is INT:
+        return INT - index
+    if kind is TEXT:
+        return f"{TEXT}{index}"
+    if kind is DATETIME:
+        return DATETIME + dt.timedelta(seconds=index)
+    raise ValueError(f"not a placeholder kind: {kind!r}")
+
+
+def _adapt(value, kind, connection):
+    """The value as the compiled query's parameters hold it."""
+    if kind is DATETIME:
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
+
+
+def attach(instance, name, objects):
+    """Give ``instance.<name>.all()`` these objects, as ``prefetch_related`` would have (the
+    related manager answers from the instance's prefetch cache, with no query)."""
+    manager = getattr(instance, name)
+    objects = list(objects)
+    if (field := getattr(manager, "field", None)) is not None and not field.many_to_many:
+        for obj in objects:  # each row's foreign key back to the instance, as prefetching does
+            field.set_cached_value(obj, instance)
+    queryset = manager.get_queryset()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
