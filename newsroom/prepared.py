@@ -53,12 +53,13 @@ class PreparedQuery:
         if compiled is None or compiled[0] is not connection:
             compiled = (connection, *self._compile(connection, using))
             setattr(self._compiled, using, compiled)
-        _, queryset, compiler, sql, params, slots = compiled
+        _, queryset, compiler, converters, sql, params, slots = compiled
         params = list(params)
         for position, name in slots:
             params[position] = _adapt(values[name], self.placeholders[name], connection)
         run = copy.copy(compiler)
         run.as_sql = lambda *args, **kwargs: (sql, tuple(params))
+        run.get_converters = lambda expressions: converters
         clone = queryset._chain()
         clone.query.__class__ = _CompiledQuery
         clone.query.compiler = run
@@ -68,6 +69,9 @@ class PreparedQuery:
         queryset = self.build(**self.sentinels).using(using)
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
+        # Which function converts each column's value (the connection's and the fields'):
+        # as results_iter works them out, once.
+        converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
         slots = []
         for position, param in enumerate(params):
             for name, kind in self.placeholders.items():
@@ -77,7 +81,7 @@ class PreparedQuery:
         missing = set(self.placeholders) - {name for _, name in slots}
         if missing:
             raise ValueError(f"placeholders not among the query's parameters: {sorted(missing)}")
-        return queryset, compiler, sql, params, slots
+        return queryset, compiler, converters, sql, params, slots
 
 
 class _CompiledQuery(Query):

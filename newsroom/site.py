@@ -10,9 +10,10 @@ from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
-from . import availability, caching
+from . import availability, caching, links
 
 PER_PAGE = 20
 NAV_CACHE_SECONDS = 24 * 60 * 60
@@ -60,15 +61,53 @@ def nav_sections(content_generation=None):
 
     try:
         key = f"site:nav-sections:{content_generation or caching.generation()}"
-        return caching.cache_call("get_or_set", key, sections, NAV_CACHE_SECONDS)
     except caching.CacheUnavailable:
         return sections()
+    # Each generation is new, never reused, so the process keeps the last one's answer too.
+    if (kept := _nav_kept) is not None and kept[0] == key:
+        return kept[1]
+    try:
+        found = caching.cache_call("get_or_set", key, sections, NAV_CACHE_SECONDS)
+    except caching.CacheUnavailable:
+        return sections()
+    _keep_nav(key, found)
+    return found
+
+
+_nav_kept = None  # (key, sections) of the latest generation this process has seen
+
+
+def _keep_nav(key, found):
+    global _nav_kept  # noqa: PLW0603 (one tuple, replaced whole: safe across threads)
+    _nav_kept = (key, found)
+
+
+def nav_html(request):
+    """The navigation's list items (_nav.html), the current page marked. It is the same on
+    every page of a generation but those it marks, so each process renders it once per page
+    it marks (and once for all other pages) and keeps it until the sections change."""
+    global _nav_rendered  # noqa: PLW0603 (one tuple, replaced whole: safe across threads)
+    sections = nav_sections(getattr(request, "content_generation", None))
+    if _nav_rendered[0] is not sections:
+        _nav_rendered = (sections, {})
+    rendered = _nav_rendered[1]
+    here = request.path
+    marked = {links.reverse("articles:home"), links.reverse("articles:corrections")}
+    current = here if here in marked.union(url for _, url in sections) else ""
+    if (html := rendered.get(current)) is None:
+        html = rendered[current] = render_to_string(
+            "_nav.html", {"sections": sections, "current": current}
+        )
+    return html
+
+
+_nav_rendered = (None, {})  # (the sections, {current page: list items}) of the latest
 
 
 def context(request):
     """What base.html needs on every page: navigation and canonical address, worked out only
     if a template uses them. The page cache has already read the generation for this request."""
     return {
-        "sections": lambda: nav_sections(getattr(request, "content_generation", None)),
+        "nav": lambda: nav_html(request),
         "canonical_url": lambda: absolute(request.path),
     }

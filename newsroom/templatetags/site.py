@@ -1,11 +1,13 @@
 """Formatting for reader pages. Nothing here touches the database."""
 
+import datetime
 import json
 
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import dateformat, timezone
+from django.utils import timezone, translation
+from django.utils.dates import MONTHS
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -36,20 +38,51 @@ def link(viewname, *args):
 @register.filter
 def clock(value):
     """UK clock time as a newsroom writes it, with its zone: 5:00am BST, 12:24pm GMT."""
-    value = timezone.localtime(value)
-    return f"{value.hour % 12 or 12}:{value:%M}{'am' if value.hour < 12 else 'pm'} {value:%Z}"
+    return _clock(timezone.localtime(value))
+
+
+def _clock(local):
+    hour = local.hour
+    return f"{hour % 12 or 12}:{local.minute:02}{'am' if hour < 12 else 'pm'} {local:%Z}"
 
 
 @register.filter
 def day(value):
-    """UK date as a newsroom writes it: 21 June 2022."""
-    return dateformat.format(timezone.localtime(value), "j F Y")
+    """UK date as a newsroom writes it: 21 June 2022 (a time, in UK time; a date as it is)."""
+    if not isinstance(value, datetime.datetime):
+        return _day(value) if value else ""
+    return _day(timezone.localtime(value))
+
+
+def _day(local):
+    # As dateformat's "j F Y", without formatting machinery run for each date on a page.
+    return f"{local.day} {_month_names()[local.month]} {local.year}"
+
+
+def _month_names():
+    language = translation.get_language()
+    if (names := _MONTH_NAMES.get(language)) is None:
+        names = _MONTH_NAMES[language] = {number: str(name) for number, name in MONTHS.items()}
+    return names
+
+
+_MONTH_NAMES = {}
 
 
 @register.filter
 def day_and_time(value):
     """21 June 2022, 5:00am BST (UK time)."""
-    return f"{day(value)}, {clock(value)}"
+    local = timezone.localtime(value)
+    return f"{_day(local)}, {_clock(local)}"
+
+
+@register.filter
+def iso(value):
+    """As ``|date:'c'`` (ISO 8601 in the site's time zone), for ``<time datetime>``; a story
+    page prints a dozen."""
+    if not value:
+        return ""
+    return timezone.template_localtime(value).isoformat()
 
 
 @register.filter
