@@ -1,5 +1,7 @@
 """The reader-facing site: lists of stories, the story page, search and corrections."""
 
+from itertools import chain
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.flatpages.models import FlatPage
@@ -32,6 +34,7 @@ from .models import (
     Tag,
     sanitise_body,
 )
+from .models.stories import teaser_bylines
 from .search import search_page
 from .sitemaps import public_story_count, until_next_write
 
@@ -40,16 +43,21 @@ SEARCH_MAX_LENGTH = 200
 
 
 def home(request):
-    stories = Article.objects.published().for_listing()
+    """The front page: the lead, the latest stories and the newest few of each section, with
+    the bylines of all of them in one query; a later page is the plain list."""
+    stories = Article.objects.published().teasers().prefetch_related(None)
     page = counted_page(request, stories, public_story_count())
+    page.object_list = shown = list(page.object_list)
     context = {"page": page, "json_ld": jsonld.publisher_page()}
     if page.number == 1:
-        stories = list(page)
-        pinned = Article.objects.published().filter(is_lead=True).for_listing().first()
-        context["lead"] = lead = pinned or (stories[0] if stories else None)
-        context["latest"] = [story for story in stories if story != lead]
+        pinned = stories.filter(is_lead=True).first()
+        context["lead"] = lead = pinned or (shown[0] if shown else None)
+        context["latest"] = [story for story in shown if story != lead]
         context["hero"] = lead and hero_image(lead)
-        context["by_section"] = latest_by_section(SECTION_BLOCK_SIZE).items()
+        by_section = latest_by_section(SECTION_BLOCK_SIZE)
+        context["by_section"] = by_section.items()
+        shown = [*shown, *([pinned] if pinned else []), *chain.from_iterable(by_section.values())]
+    prefetch_related_objects(shown, teaser_bylines())
     return site_render(request, "articles/home.html", context)
 
 
@@ -66,7 +74,7 @@ def counted_page(request, queryset, count, per_page=PER_PAGE):
 
 def latest_by_section(size):
     """The newest `size` public stories of each section, in navigation order, in one query
-    (and one for their bylines).
+    (their bylines are the caller's: home() fetches them with the rest of the page's).
 
     On PostgreSQL a LATERAL join reads `size` rows per section from the partial index on public
     stories, however large the archive. Elsewhere (SQLite, for development) a window function
@@ -88,7 +96,8 @@ def latest_by_section(size):
         ids = published.annotate(number=number).filter(number__lte=size).values("pk")
     stories = (
         published.filter(pk__in=ids)
-        .for_listing()
+        .teasers()
+        .prefetch_related(None)
         .order_by("section__position", "section__name", "-published_at", "-pk")
     )
     by_section = {}
@@ -99,13 +108,13 @@ def latest_by_section(size):
 
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
-    page = page_of(request, section.articles.published().for_listing())
+    page = page_of(request, section.articles.published().teasers())
     return site_render(request, "articles/section_detail.html", {"section": section, "page": page})
 
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    page = page_of(request, tag.articles.published().for_listing())
+    page = page_of(request, tag.articles.published().teasers())
     return site_render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 
@@ -114,7 +123,7 @@ def author_detail(request, slug):
     stories = author.articles.published()
     context = {
         "author": author,
-        "page": page_of(request, stories.for_listing()),
+        "page": page_of(request, stories.teasers()),
         "correction_count": Correction.objects.listed().filter(article__authors=author).count(),
     }
     return site_render(request, "articles/author_detail.html", context)
@@ -261,7 +270,7 @@ def search(request):
         if not number.isdigit() or int(number) < 1:
             raise Http404("No such page.")
         try:
-            page = search_page(Article.objects.published().for_listing(), query, int(number))
+            page = search_page(Article.objects.published().teasers(), query, int(number))
         except DatabaseError as error:
             if not availability.ran_out_of_time(error):
                 raise

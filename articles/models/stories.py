@@ -131,6 +131,41 @@ class ArticleQuerySet(models.QuerySet):
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         )
 
+    def teasers(self):
+        """What a reader's list of stories shows (articles/_story_list.html, the home page's
+        lead), in a fixed number of queries: only those columns, never the body, which at
+        archive scale is most of a row."""
+        return (
+            self.only(*TEASER_FIELDS).select_related("section").prefetch_related(teaser_bylines())
+        )
+
+
+# The columns of a story a list shows: its link, headline, standfirst, date and section, and for
+# the home page's lead its picture (views.hero_image() keys its renditions on modified_at).
+TEASER_FIELDS = [
+    "headline",
+    "slug",
+    "standfirst",
+    "published_at",
+    "section",
+    "hero_image",
+    "hero_alt",
+    "hero_is_decorative",
+    "modified_at",
+]
+
+
+def teaser_bylines():
+    """A list's bylines, as the list ``listed_bylines`` of each story (a list, not a manager:
+    reading it costs no queryset per story): each author's name, address and role, not their
+    biography."""
+    bylines = Byline.objects.select_related("author")
+    return models.Prefetch(
+        "bylines",
+        queryset=bylines.only("article", "role", "position", "author__name", "author__slug"),
+        to_attr="listed_bylines",
+    )
+
 
 class Article(models.Model):
     """A story, from first draft to publication and later updates."""
