@@ -126,7 +126,8 @@ class ArticleQuerySet(models.QuerySet):
         return matching(self, query).order_by("-published_at", "-pk")
 
     def for_listing(self):
-        """What a list of stories shows, in a fixed number of queries."""
+        """Whole stories for a list that needs more than a teaser (the desk's story list, the
+        feeds), with their sections and bylines, in a fixed number of queries."""
         return self.select_related("section").prefetch_related(
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         )
