@@ -22,7 +22,7 @@ def names(bylines):
 
 
 @register.filter
-def teasers(stories):
+def teaser_rows(stories):
     """One row for each story: its address, headline, standfirst, time (as the ``datetime``
     attribute and as a day), section and authors."""
     days = {}  # a list's stories share a few days: each is written out once
