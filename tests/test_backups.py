@@ -16,6 +16,9 @@ import pytest
 
 from tests import browser_fixtures as bf
 
+# Serves or restores databases of its own, whatever the suite's database is (.ci/run).
+pytestmark = pytest.mark.own_database
+
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
 
 

@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 from tests import browser_fixtures as bf
 from tests.test_distribution import NS, SCHEMAS, URLSET_XSD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.own_database]
 
 NOT_FOUND = "/no-such-page/"
 PAGES = [

@@ -20,6 +20,9 @@ from django.db import OperationalError
 from articles import views
 from tests import browser_fixtures as bf
 
+# Serves or restores databases of its own, whatever the suite's database is (.ci/run).
+pytestmark = pytest.mark.own_database
+
 POSTGRES_HOST, POSTGRES_PORT = "127.0.0.1", 5432
 POSTGRES = f"postgres://postgres@{POSTGRES_HOST}:{POSTGRES_PORT}"
 UNCACHED = "/search/?q=police"  # a search is never served from the page cache

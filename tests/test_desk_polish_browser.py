@@ -13,7 +13,7 @@ from tests import browser_fixtures as bf
 
 from .journey_fixtures import add_staff, shoot, telling_where
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.own_database]
 
 LONG_HEADLINE = (
     "Cambridgeshire Constabulary told by inspectors to improve how it answers emergency "

@@ -18,7 +18,7 @@ from tests import browser_fixtures as bf
 
 from .journey_fixtures import add_staff, shoot, telling_where
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.own_database]
 
 CORRECTION = "We gave the wrong day for the inspectors' visit: it was a Tuesday."
 SEED_STORY = "Inspectors tell Cambridgeshire police"

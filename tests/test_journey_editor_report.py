@@ -22,7 +22,7 @@ from tests.desk_journeys import (
     sign_in,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.own_database]
 
 REPORT = "Journey test: an inspection of the force"
 STORY = "Force graded in nine areas"

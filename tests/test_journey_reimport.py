@@ -19,7 +19,7 @@ from tests.desk_journeys import (
     sign_in,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.own_database]
 
 REPORT = "PEEL 2021/22: Cambridgeshire Constabulary"
 REPORT_SLUG = "peel-2021-22-cambridgeshire-constabulary"

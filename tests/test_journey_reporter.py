@@ -17,7 +17,7 @@ from tests import browser_fixtures as bf
 
 from .journey_fixtures import add_staff, shoot, telling_where
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.own_database]
 
 HEADLINE = "PEEL 2021/22: what the inspectors said about emergency calls"
 SLUG = "peel-2021-22-what-the-inspectors-said-about-emergency-calls"

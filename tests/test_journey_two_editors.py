@@ -14,7 +14,7 @@ from django_otp.oath import totp
 
 from tests import browser_fixtures as bf
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.own_database]
 
 PASSWORD = "a-long-journey-pass-phrase-4"
 KEY = "3132333435363738393031323334353637383930"  # the authenticator apps' shared secret (hex)

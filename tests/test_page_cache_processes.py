@@ -17,6 +17,9 @@ import pytest
 
 from tests import browser_fixtures as bf
 
+# Serves or restores databases of its own, whatever the suite's database is (.ci/run).
+pytestmark = pytest.mark.own_database
+
 REDIS_URL = "redis://127.0.0.1:6379/15"
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
 PAGE = "/corrections/"

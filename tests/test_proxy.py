@@ -21,6 +21,9 @@ import pytest
 
 from tests import browser_fixtures as bf
 
+# Serves or restores databases of its own, whatever the suite's database is (.ci/run).
+pytestmark = pytest.mark.own_database
+
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 CONFIG = bf.ROOT / "deploy" / "nginx.conf"
 PROXY_CACHE_SECONDS = 2
