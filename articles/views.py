@@ -163,6 +163,7 @@ def story_page_context(article, *, reports=None):
     hero = hero_image(article)
     return {
         "article": article,
+        "public": article.is_published(),
         "bylines": article.bylines.all(),
         "reports": reports,
         "top_corrections": [c for c in corrections if c.placement == Placement.TOP],
@@ -209,7 +210,7 @@ def article_detail(request, slug):
     context = story_page_context(article, reports=reports)
     context["related"] = story_data.related_stories(article)
     response = site_render(request, "articles/article_detail.html", context)
-    if not article.is_published():
+    if not context["public"]:
         add_never_cache_headers(response)  # a draft must never sit in a cache
     return response
 

@@ -1,11 +1,15 @@
 """Formatting for reader pages. Nothing here touches the database."""
 
 import datetime
+import functools
 import json
 
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.html import format_html
@@ -26,6 +30,24 @@ def publisher_name():
 
 
 register.filter("absolute", site.absolute)
+
+
+@register.simple_tag
+def asset(path):
+    """As ``{% static %}``, from a memo: a static file's address (its hashed name from the
+    manifest) cannot change while the process runs."""
+    return _asset(path)
+
+
+@functools.lru_cache(maxsize=256)
+def _asset(path):
+    return static(path)
+
+
+@receiver(setting_changed)
+def _forget_assets(*, setting, **kwargs):
+    if setting in {"STATIC_URL", "STORAGES"}:  # as tests change them
+        _asset.cache_clear()
 
 
 @register.simple_tag
