@@ -6,7 +6,6 @@ makes, written as ``PreparedQuery`` shapes (newsroom/prepared.py) so that buildi
 them is not paid on every request; tests/test_story_data.py checks that both give the same page.
 """
 
-from django.db.models import Q
 from django.utils import timezone
 
 from newsroom.prepared import DATETIME, INT, TEXT, PreparedQuery, attach
@@ -47,20 +46,39 @@ REPORT_IDS = PreparedQuery(
     story=INT,
 )
 RELATED_COUNT = 4
-RELATED = PreparedQuery(
-    # Public stories of the same section or sharing a tag, newest first; what the list shows
-    # (the address is the slug), not each story's body and settings.
-    lambda story, section, now: (
-        _public(now)
-        .filter(Q(section=section) | Q(tags__in=Tag.objects.filter(articles=story).values("pk")))
-        .exclude(pk=story)
-        .distinct()
-        .only("slug", "headline", "published_at")[:RELATED_COUNT]
-    ),
+RELATED_FIELDS = ("slug", "headline", "published_at")  # what the list shows (the slug: its link)
+
+
+def _newest(stories):
+    return stories.order_by("-published_at", "-pk").only(*RELATED_FIELDS)[:RELATED_COUNT]
+
+
+# Related stories are the newest public stories of the story's section or sharing one of its
+# tags. Asked as one query (section OR tag), PostgreSQL walks the whole archive newest first when
+# the section is small and the tags rare or none (330 ms at 100,000 stories); asked apart, each
+# half is an index lookup: the newest of a section (article_section_published_idx), the newest of
+# given tags (their links, then the stories), and the page merges the two.
+RELATED_IN_SECTION = PreparedQuery(
+    lambda story, section, now: _newest(_public(now).filter(section=section).exclude(pk=story)),
     story=INT,
     section=INT,
     now=DATETIME,
 )
+_related_by_tags = {}  # the number of tags: its PreparedQuery (the SQL has one value per tag)
+
+
+def _related_by(tag_count):
+    if (query := _related_by_tags.get(tag_count)) is None:
+        tags = [f"tag{n}" for n in range(tag_count)]
+
+        def build(story, now, **values):
+            linked = Article.tags.through.objects.filter(tag__in=[values[t] for t in tags])
+            return _newest(_public(now).filter(pk__in=linked.values("article")).exclude(pk=story))
+
+        query = _related_by_tags[tag_count] = PreparedQuery(
+            build, story=INT, now=DATETIME, **dict.fromkeys(tags, INT)
+        )
+    return query
 
 
 def public_story(slug):
@@ -84,4 +102,16 @@ def report_ids(article):
 
 
 def related_stories(article):
-    return RELATED.run(story=article.pk, section=article.section_id, now=timezone.now())
+    """The newest public stories of the story's section or sharing one of its tags (its tags
+    attached, as public_story() gives it), at most RELATED_COUNT, newest first."""
+    now = timezone.now()
+    found = RELATED_IN_SECTION.run(story=article.pk, section=article.section_id, now=now)
+    if tags := [tag.pk for tag in article.tags.all()]:
+        values = {f"tag{n}": pk for n, pk in enumerate(tags)}
+        found += _related_by(len(tags)).run(story=article.pk, now=now, **values)
+    newest = sorted({story.pk: story for story in found}.values(), key=_newest_first)
+    return newest[:RELATED_COUNT]
+
+
+def _newest_first(story):
+    return (-story.published_at.timestamp(), -story.pk)

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles import story_data
-from articles.models import Article, Correction, CorrectionKind, Tag
+from articles.models import Article, Correction, CorrectionKind, Section, Tag
 from articles.views import with_story_page_data
 from newsroom.prepared import INT, TEXT, PreparedQuery
 
@@ -148,3 +148,40 @@ def test_a_placeholder_that_does_not_reach_the_sql_is_refused(db):
         ignored.run(story=1, name="x")
     with pytest.raises(TypeError):
         story_data.TAGS.run(article=1)
+
+
+def test_related_stories_are_the_newest_of_the_section_or_a_shared_tag(make_article, section):
+    other = Section.objects.create(name="Sport", slug="sport")
+    shared, unshared = (
+        Tag.objects.create(name="Police", slug="police"),
+        Tag.objects.create(name="Courts", slug="courts"),
+    )
+    hours = iter(range(100, 0, -1))
+
+    def story(headline, in_section, *tags):
+        made = make_article(
+            headline=headline,
+            section=in_section,
+            published_at=timezone.now() - timedelta(hours=next(hours)),
+        )
+        made.tags.add(*tags)
+        return made
+
+    oldest_same_section = story("Oldest, same section", section)
+    tagged_elsewhere = story("Tagged, elsewhere", other, shared)
+    story("Untagged, elsewhere", other, unshared)
+    same_section = story("Same section", section)
+    the_story = story("The story", section, shared)
+    newest_tagged = story("Newest, tagged, elsewhere", other, shared)
+    story("Newest, untagged, elsewhere", other)
+    found = story_data.related_stories(story_data.public_story(the_story.slug))
+    assert [s.headline for s in found] == [
+        newest_tagged.headline,
+        same_section.headline,
+        tagged_elsewhere.headline,
+        oldest_same_section.headline,
+    ]
+    untagged = story("Untagged story", other)
+    found = story_data.related_stories(story_data.public_story(untagged.slug))
+    assert "Tagged, elsewhere" in [s.headline for s in found]  # the same section, no tags
+    assert all(s.pk != untagged.pk for s in found)
