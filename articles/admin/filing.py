@@ -7,8 +7,8 @@ from ..models import (
     Section,
     SlugRedirect,
     Tag,
-    is_administrator,
 )
+from .accounts import administrator
 
 
 @admin.register(Author)
@@ -21,7 +21,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Linking a staff account is an Administrator's job: only they may see user accounts.
-        return [] if is_administrator(request.user) else ["user"]
+        return [] if administrator(request) else ["user"]
 
 
 @admin.register(Section)
@@ -54,4 +54,4 @@ class SlugRedirectAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return is_administrator(request.user)
+        return administrator(request)

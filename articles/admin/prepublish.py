@@ -12,9 +12,11 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from inspections.models import InspectionReport
+
 from .. import checks
 from ..forms import can_publish
-from ..models import Article
+from ..models import Article, CommentRequest
 
 PANEL_TEMPLATE = "admin/articles/article/_prepublish.html"
 
@@ -71,9 +73,25 @@ class PrepublishMixin:
         may_publish = can_publish(request.user) and (
             obj is None or self.has_change_permission(request, obj)
         )
-        result = checks.panel_for_form(form)
+        if form.is_bound or obj is None:
+            result = checks.panel_for_form(form)
+        else:
+            result = checks.panel(obj, **_read_for_page(context, form))
         context["prepublish"] = panel_context(result, ack, may_publish) | {"url": url}
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def _read_for_page(context, form):
+    """What the panel needs of a stored story that the page has read already: the reports the
+    form lists, and the requests for comment its inline shows (each read once, not again)."""
+    known = {}
+    reports = form.initial.get("reports")
+    if isinstance(reports, list) and all(isinstance(r, InspectionReport) for r in reports):
+        known["reports"] = reports
+    for inline in context.get("inline_admin_formsets", []):
+        if inline.formset.model is CommentRequest:
+            known["requests"] = list(inline.formset.get_queryset())
+    return known
 
 
 def panel_context(result, acknowledged, may_publish):

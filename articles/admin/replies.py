@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from .. import publishing
 from ..models import CommentRequest, ReplyStatus
+from .widgets import KnownChoicesAdminMixin
 
 RECORD_REPLY = "_record_reply"
 LATE_ANSWERS = [ReplyStatus.QUOTED, ReplyStatus.SUMMARISED, ReplyStatus.DECLINED]
@@ -26,13 +27,17 @@ REQUEST_FIELDS = [
 ]
 
 
-class CommentRequestInline(admin.StackedInline):
+class CommentRequestInline(KnownChoicesAdminMixin, admin.StackedInline):
     """For those who edit the story: whom we asked, when, and what came back."""
 
     model = CommentRequest
     extra = 0
     fields = REQUEST_FIELDS
     autocomplete_fields = ["organisation"]
+
+    def get_queryset(self, request):
+        # Each row's name and its organisation's option come from this one query.
+        return super().get_queryset(request).select_related("article", "organisation")
 
     def _edits(self, request, story):
         return story is None or story.is_editable_by(request.user)

@@ -38,6 +38,7 @@ from ..models import (
 from .prepublish import PrepublishMixin
 from .replies import CommentRequestInline
 from .story_history import StoryHistoryMixin
+from .widgets import KnownChoicesAdminMixin, label_chosen_from_loaded, label_formset_chosen
 
 
 def _edits(request, story):
@@ -74,7 +75,7 @@ def own_author(user):
     return Author.objects.filter(user=user).first() if user.is_authenticated else None
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(KnownChoicesAdminMixin, admin.TabularInline):
     """Shown under the headline (change_form.html), ordered with up/down buttons
     (desk-polish.js) or by typing positions; BylineFormSet numbers them on save."""
 
@@ -86,6 +87,10 @@ class BylineInline(admin.TabularInline):
     fields = ["position", "author", "role"]
     autocomplete_fields = ["author"]
     ordering = ["position", "pk"]
+
+    def get_queryset(self, request):
+        # Each row's name and its author's option come from this one query.
+        return super().get_queryset(request).select_related("author")
 
     def get_extra(self, request, obj=None, **kwargs):
         # A new story offers its author's own byline, filled in (ArticleAdmin.get_formset_kwargs).
@@ -132,6 +137,9 @@ class CorrectionInline(admin.StackedInline):
     readonly_fields = ["published_at", "created_by"]
     verbose_name = "correction or update"
     verbose_name_plural = "corrections and updates"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article")  # each row's name
 
     def has_add_permission(self, request, obj):
         return (
@@ -183,7 +191,7 @@ class EstimatedCountPaginator(Paginator):
 
 
 @admin.register(Article)
-class ArticleAdmin(PrepublishMixin, StoryHistoryMixin, VersionAdmin):
+class ArticleAdmin(KnownChoicesAdminMixin, PrepublishMixin, StoryHistoryMixin, VersionAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",
@@ -284,15 +292,23 @@ class ArticleAdmin(PrepublishMixin, StoryHistoryMixin, VersionAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         restore = desk_views.restore_data(request, obj)
         return type(
-            form.__name__, (form,), {"user": request.user, "request": request, "restore": restore}
+            form.__name__,
+            (form,),
+            {
+                "user": request.user,
+                "request": request,
+                "restore": restore,
+            },
         )
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         # A new story offers its author's own byline, filled in.
-        author = own_author(request.user) if isinstance(inline, BylineInline) else None
-        if author and obj.pk is None:
+        adding_bylines = obj.pk is None and isinstance(inline, BylineInline)
+        if adding_bylines and (author := own_author(request.user)):
             kwargs["initial"] = [{"author": author.pk, "role": BylineRole.REPORTER, "position": 1}]
+        if request.method != "POST":
+            return kwargs  # the rows' digests are taken from the rows shown (render_change_form)
         # A stale save: the other side's rows where only they changed them (articles.merging).
         return merging.merge_inline(request, obj, inline, prefix, kwargs)
 
@@ -385,10 +401,29 @@ class ArticleAdmin(PrepublishMixin, StoryHistoryMixin, VersionAdmin):
         context["error_summary"] = self._error_summary(context)
         if request.method == "POST":
             desk_views.keep_upload(request, context["adminform"].form)
+        else:
+            self._digest_inline_rows(request, context, obj)
+        label_chosen_from_loaded(context["adminform"].form)
+        for inline in context.get("inline_admin_formsets", []):
+            label_formset_chosen(inline.formset)
         context["desk_merge"] = desk_views.change_form_context(
             request, self, context["adminform"].form, obj
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _digest_inline_rows(self, request, context, obj):
+        """What merge_inline records on a save, for the page: a digest of the rows each merged
+        inline shows, taken from the formset's own query (the form posts them back, and a later
+        save compares)."""
+        if obj is None:
+            return
+        digests = getattr(request, "desk_inline_digests", {})
+        for inline in context.get("inline_admin_formsets", []):
+            formset = inline.formset
+            if formset.prefix in merging.INLINES:
+                _, rows = merging.inline_rows(type(formset), formset.get_queryset())
+                digests[formset.prefix] = merging.digest(rows)
+        request.desk_inline_digests = digests
 
     def _error_summary(self, context):
         """Each field in error, with its message and a link to it, for the top of the form."""
