@@ -16,7 +16,7 @@ from inspections.models import InspectionReport
 
 from .. import checks
 from ..forms import can_publish
-from ..models import Article, CommentRequest
+from ..models import Article, Byline, CommentRequest
 
 PANEL_TEMPLATE = "admin/articles/article/_prepublish.html"
 
@@ -83,12 +83,14 @@ class PrepublishMixin:
 
 def _read_for_page(context, form):
     """What the panel needs of a stored story that the page has read already: the reports the
-    form lists, and the requests for comment its inline shows (each read once, not again)."""
+    form lists, and the bylines and requests for comment its inlines show (each read once)."""
     known = {}
     reports = form.initial.get("reports")
     if isinstance(reports, list) and all(isinstance(r, InspectionReport) for r in reports):
         known["reports"] = reports
     for inline in context.get("inline_admin_formsets", []):
+        if inline.formset.model is Byline:
+            known["byline_count"] = len(inline.formset.get_queryset())
         if inline.formset.model is CommentRequest:
             known["requests"] = list(inline.formset.get_queryset())
     return known

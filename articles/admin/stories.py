@@ -8,6 +8,7 @@ through ``articles.publishing``.
 import json
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, models, transaction
 from django.forms.forms import NON_FIELD_ERRORS
@@ -281,8 +282,15 @@ class ArticleAdmin(KnownChoicesAdminMixin, PrepublishMixin, StoryHistoryMixin, V
         return super().get_search_results(request, queryset, search_term)
 
     def get_object(self, request, object_id, from_field=None):
-        story = super().get_object(request, object_id, from_field)
-        if story is not None and request.method == "POST":
+        # Django's, less the list's byline prefetch (for_listing): the form's byline rows are
+        # read by their inline, and the pre-publish panel counts those (prepublish.py).
+        field = Article._meta.pk if from_field is None else Article._meta.get_field(from_field)
+        stories = self.get_queryset(request).prefetch_related(None)
+        try:
+            story = stories.get(**{field.name: field.to_python(object_id)})
+        except (Article.DoesNotExist, ValidationError, ValueError):
+            return None
+        if request.method == "POST":
             # Lock the row for this request's transaction: the version check in the form and
             # the save that follows cannot interleave with another save (no lost updates).
             story = Article.objects.select_for_update().get(pk=story.pk)
