@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
@@ -44,10 +45,24 @@ def _asset(path):
     return static(path)
 
 
+@register.simple_tag
+def fixed(template_name):
+    """A partial that depends on nothing but settings (the site's chrome: stylesheets, masthead,
+    footer), rendered with no context once a process and language, as it is the same on every
+    page."""
+    return _fixed(template_name, translation.get_language())
+
+
+@functools.lru_cache(maxsize=64)
+def _fixed(template_name, language):
+    return mark_safe(render_to_string(template_name))  # noqa: S308 (a template's own escaping)
+
+
 @receiver(setting_changed)
-def _forget_assets(*, setting, **kwargs):
-    if setting in {"STATIC_URL", "STORAGES"}:  # as tests change them
-        _asset.cache_clear()
+def _forget(*, setting, **kwargs):
+    # As tests change settings: what a memo holds may depend on them.
+    _asset.cache_clear()
+    _fixed.cache_clear()
 
 
 @register.simple_tag
