@@ -8,6 +8,7 @@ them is not paid on every request; tests/test_story_data.py checks that both giv
 
 from django.utils import timezone
 
+from newsroom import prepared
 from newsroom.prepared import DATETIME, INT, TEXT, PreparedQuery, attach
 
 from .models import Article, Byline, CommentRequest, Correction, Status, StorySource, Tag
@@ -57,7 +58,7 @@ def _newest(stories):
 # tags. Asked as one query (section OR tag), PostgreSQL walks the whole archive newest first when
 # the section is small and the tags rare or none (330 ms at 100,000 stories); asked apart, each
 # half is an index lookup: the newest of a section (article_section_published_idx), the newest of
-# given tags (their links, then the stories), and the page merges the two.
+# given tags (their links, then the stories), in one query (prepared.union_all), merged here.
 RELATED_IN_SECTION = PreparedQuery(
     lambda story, section, now: _newest(_public(now).filter(section=section).exclude(pk=story)),
     story=INT,
@@ -105,10 +106,11 @@ def related_stories(article):
     """The newest public stories of the story's section or sharing one of its tags (its tags
     attached, as public_story() gives it), at most RELATED_COUNT, newest first."""
     now = timezone.now()
-    found = RELATED_IN_SECTION.run(story=article.pk, section=article.section_id, now=now)
+    parts = [(RELATED_IN_SECTION, {"story": article.pk, "section": article.section_id, "now": now})]
     if tags := [tag.pk for tag in article.tags.all()]:
         values = {f"tag{n}": pk for n, pk in enumerate(tags)}
-        found += _related_by(len(tags)).run(story=article.pk, now=now, **values)
+        parts.append((_related_by(len(tags)), {"story": article.pk, "now": now, **values}))
+    found = prepared.union_all(parts)
     newest = sorted({story.pk: story for story in found}.values(), key=_newest_first)
     return newest[:RELATED_COUNT]
 

@@ -46,24 +46,17 @@ class PreparedQuery:
         self._compiled = threading.local()  # a connection is per thread, so its compilation
 
     def run(self, using="default", **values):
-        if values.keys() != self.placeholders.keys():
-            raise TypeError(f"expected values for {sorted(self.placeholders)}")
+        compiled = self.compiled(using)
+        return compiled.rows(compiled.sql, compiled.params_for(values))
+
+    def compiled(self, using="default"):
+        """This shape's compilation on the connection ``using`` names in this thread."""
         connection = connections[using]
         compiled = getattr(self._compiled, using, None)
-        if compiled is None or compiled[0] is not connection:
-            compiled = (connection, *self._compile(connection, using))
+        if compiled is None or compiled.connection is not connection:
+            compiled = Compiled(self, connection, *self._compile(connection, using))
             setattr(self._compiled, using, compiled)
-        _, queryset, compiler, converters, sql, params, slots = compiled
-        params = list(params)
-        for position, name in slots:
-            params[position] = _adapt(values[name], self.placeholders[name], connection)
-        run = copy.copy(compiler)
-        run.as_sql = lambda *args, **kwargs: (sql, tuple(params))
-        run.get_converters = lambda expressions: converters
-        clone = queryset._chain()
-        clone.query.__class__ = _CompiledQuery
-        clone.query.compiler = run
-        return list(clone)
+        return compiled
 
     def _compile(self, connection, using):
         queryset = self.build(**self.sentinels).using(using)
@@ -82,6 +75,51 @@ class PreparedQuery:
         if missing:
             raise ValueError(f"placeholders not among the query's parameters: {sorted(missing)}")
         return queryset, compiler, converters, sql, params, slots
+
+
+class Compiled:
+    """One PreparedQuery's SQL on one connection, and what turns its rows into results."""
+
+    def __init__(self, prepared, connection, queryset, compiler, converters, sql, params, slots):
+        self.prepared, self.connection, self.queryset = prepared, connection, queryset
+        self.compiler, self.converters = compiler, converters
+        self.sql, self.params, self.slots = sql, params, slots
+
+    def params_for(self, values):
+        placeholders = self.prepared.placeholders
+        if values.keys() != placeholders.keys():
+            raise TypeError(f"expected values for {sorted(placeholders)}")
+        params = list(self.params)
+        for position, name in self.slots:
+            params[position] = _adapt(values[name], placeholders[name], self.connection)
+        return params
+
+    def rows(self, sql, params):
+        """The results of running ``sql`` (this query's, or one selecting the same columns)."""
+        run = copy.copy(self.compiler)
+        run.as_sql = lambda *args, **kwargs: (sql, tuple(params))
+        run.get_converters = lambda expressions: self.converters
+        clone = self.queryset._chain()
+        clone.query.__class__ = _CompiledQuery
+        clone.query.compiler = run
+        return list(clone)
+
+
+def union_all(parts, using="default"):
+    """The rows of several PreparedQuery shapes that select the same columns of the same model
+    (each given with its values, as ``(query, values)``), in one query: each part as it is, its
+    own order and limit kept, one after the other."""
+    compiled = [(query.compiled(using), values) for query, values in parts]
+    if len(compiled) == 1:
+        first, values = compiled[0]
+        return first.rows(first.sql, first.params_for(values))
+    # Django's own compiled SQL, each part's values kept as parameters.
+    sql = " UNION ALL ".join(
+        f"SELECT * FROM ({part.sql}) AS part{n}"  # noqa: S608
+        for n, (part, _) in enumerate(compiled)
+    )
+    params = [param for part, values in compiled for param in part.params_for(values)]
+    return compiled[0][0].rows(sql, params)
 
 
 class _CompiledQuery(Query):

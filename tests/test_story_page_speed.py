@@ -12,8 +12,7 @@ from newsroom import caching
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # A story whose reports come from the cache: the story, its bylines, tags, corrections, requests
-# for comment, sources, the ids of its reports, and its related stories (the section's newest;
-# a story with tags makes one more, for the newest sharing one).
+# for comment, sources, the ids of its reports, and its related stories.
 WARM_STORY_QUERIES = 8
 
 
