@@ -17,6 +17,7 @@ error at compile time, never a query run with a stale value.
 
 import copy
 import datetime as dt
+import json
 import threading
 
 from django.db import connections
@@ -99,10 +100,90 @@ class Compiled:
         run = copy.copy(self.compiler)
         run.as_sql = lambda *args, **kwargs: (sql, tuple(params))
         run.get_converters = lambda expressions: self.converters
+        return self._results(run)
+
+    def rows_from(self, fetched):
+        """The results this query gives for rows fetched elsewhere (fetch_together), each a
+        list of its columns' values as JSON gave them."""
+        run = copy.copy(self.compiler)
+        run.execute_sql = lambda *args, **kwargs: [fetched]
+        run.get_converters = lambda expressions: self.json_converters
+        return self._results(run)
+
+    def _results(self, run):
         clone = self.queryset._chain()
         clone.query.__class__ = _CompiledQuery
         clone.query.compiler = run
         return list(clone)
+
+    def json_row(self):
+        """SQL for this query's rows as JSON arrays of their columns (``data``), numbered in the
+        query's own order (``ordinal``); its parameters are this query's."""
+        if (found := getattr(self, "_json_row", None)) is not None:
+            return found
+        # A compiler of its own: compiled with aliases, each column is named in its select.
+        aliased = self.queryset.query.get_compiler(connection=self.connection)
+        sql, params = aliased.as_sql(with_col_aliases=True)
+        names = [alias for _, _, alias in aliased.select[: aliased.col_count]]
+        if list(params) != list(self.params) or None in names:
+            raise ValueError("the aliased SQL is not this query's")
+        quote = self.connection.ops.quote_name
+        array = "json_build_array" if self.connection.vendor == "postgresql" else "json_array"
+        columns = ", ".join(f"t.{quote(name)}" for name in names)
+        self._json_row = (
+            f"SELECT row_number() OVER () AS ordinal, {array}({columns}) AS data "  # noqa: S608
+            f"FROM ({sql}) AS t"
+        )
+        return self._json_row
+
+    @property
+    def json_converters(self):
+        """The converters, after turning what JSON cannot carry back into Python: dates and
+        times come as ISO text (SQLite's own converters read that text already)."""
+        if (found := getattr(self, "_json_converters", None)) is not None:
+            return found
+        converters = dict(self.converters)
+        if self.connection.vendor != "sqlite":
+            for position, column in enumerate(self.compiler.select[: self.compiler.col_count]):
+                parse = _ISO.get(column[0].output_field.get_internal_type())
+                if parse is not None:
+                    functions, expression = converters.get(position, ([], column[0]))
+                    converters[position] = ([parse, *functions], expression)
+        self._json_converters = converters
+        return converters
+
+
+def _from_iso(kind):
+    def parse(value, expression, connection):
+        return value if value is None else kind.fromisoformat(value)
+
+    return parse
+
+
+_ISO = {
+    "DateTimeField": _from_iso(dt.datetime),
+    "DateField": _from_iso(dt.date),
+    "TimeField": _from_iso(dt.time),
+}
+
+
+def fetch_together(parts, using="default"):
+    """The results of several PreparedQuery shapes (each given with its values, as ``(query,
+    values)``) in one query, a list for each part: every part's rows come as JSON arrays through
+    one UNION ALL, in its own order, and become its results as if it had run alone."""
+    compiled = [(query.compiled(using), values) for query, values in parts]
+    sql = " UNION ALL ".join(
+        f"SELECT {n} AS part, ordinal, data FROM ({part.json_row()}) AS part{n}"  # noqa: S608
+        for n, (part, _) in enumerate(compiled)
+    )
+    params = [param for part, values in compiled for param in part.params_for(values)]
+    fetched = [[] for _ in compiled]
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} ORDER BY part, ordinal", params)
+        for part, _, data in cursor.fetchall():
+            fetched[part].append(json.loads(data) if isinstance(data, str) else data)
+    return [part.rows_from(rows) for (part, _), rows in zip(compiled, fetched, strict=True)]
 
 
 def union_all(parts, using="default"):

@@ -10,12 +10,11 @@ from articles.models import Author, Byline, CorrectionKind, Section, Tag
 from newsroom.caching import generation
 from newsroom.site import nav_sections
 
-# 9: the requests for comment (right of reply) are one prefetch query.
-# 10: a report's grade revisions ("Grades revised on ...") are one more.
-# 12: the story's sources, and its reports' report-page sources, are one prefetch query each.
-# Related stories are two index lookups (the section's newest, the newest sharing a tag) sent
-# as one query (articles/story_data.py).
-STORY_BUDGET = 12
+# With its grades panels not yet cached: the story; its bylines, tags, corrections, requests for
+# comment, sources and report ids, together (articles/story_data.py); its related stories; and
+# its reports for the panel with their areas, previous grades, revisions and report-page
+# sources (inspections.panel). Was 12 before the story's own rows were read together.
+STORY_BUDGET = 8
 
 
 def count_queries(client, url):

@@ -11,9 +11,9 @@ from newsroom import caching
 # Writes must commit for the content generation to move, as on a live site.
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# A story whose reports come from the cache: the story, its bylines, tags, corrections, requests
-# for comment, sources, the ids of its reports, and its related stories.
-WARM_STORY_QUERIES = 8
+# A story whose reports come from the cache: the story; its bylines, tags, corrections, requests
+# for comment, sources and the ids of its reports, together; and its related stories.
+WARM_STORY_QUERIES = 3
 
 
 @pytest.fixture(autouse=True)
