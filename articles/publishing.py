@@ -187,11 +187,11 @@ def warning_items(article, *, reports=None, requests=None):
 
 
 def _panel_reports(article, reports):
-    """The reports the story will cover, with what their grade counts need (for_panel)."""
+    """The reports the story will cover, with what their grade counts need (for_checks)."""
     if reports is None:
-        return list(article.reports.for_panel()) if article.pk else []
+        return list(article.reports.for_checks()) if article.pk else []
     ids = [report.pk for report in reports]
-    return list(InspectionReport.objects.for_panel().filter(pk__in=ids)) if ids else []
+    return list(InspectionReport.objects.for_checks().filter(pk__in=ids)) if ids else []
 
 
 def _unlinked_grade_counts(text):

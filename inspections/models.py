@@ -180,6 +180,15 @@ class InspectionReportQuerySet(models.QuerySet):
         """Reports readers may see: every report except those still under embargo."""
         return self.filter(Q(embargo_until__isnull=True) | Q(embargo_until__lte=timezone.now()))
 
+    def for_checks(self):
+        """What the desk's pre-publish checks read of a report (its grade counts against the
+        story's text, its organisation for the right of reply), in a fixed number of queries:
+        not the panel's previous grades and revisions."""
+        return self.select_related("organisation", "framework__scale").prefetch_related(
+            "framework__scale__grades",
+            Prefetch("graded_areas", queryset=GradedArea.objects.only("report", "grade")),
+        )
+
     def for_panel(self):
         """Everything the grades panel shows, in a fixed number of queries however many areas."""
         previous_area = GradedArea.objects.filter(
