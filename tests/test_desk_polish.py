@@ -96,6 +96,21 @@ def test_an_error_summary_at_the_top_links_to_each_field_in_error(role_client, a
     assert source.index('id="desk-error-summary"') < source.index('class="module aligned')
 
 
+def test_only_a_form_without_errors_lets_django_focus_its_first_control(role_client, add_data):
+    # Django's change_form.js (async) focuses an add form's first control when the page names
+    # its model; with errors the summary keeps the focus desk-polish.js gives it.
+    client = role_client("Editor")
+    fresh = client.get(ADD_URL)
+    assert fresh.status_code == 200
+    constants = page(fresh).get_element_by_id("django-admin-form-add-constants")
+    assert constants.get("data-model-name") == "article"
+    refused = client.post(ADD_URL, add_data(client, headline="", slug=""))
+    assert refused.status_code == 200
+    html = page(refused)
+    assert html.get_element_by_id("desk-error-summary") is not None
+    assert html.get_element_by_id("django-admin-form-add-constants").get("data-model-name") is None
+
+
 def test_a_valid_form_shows_no_error_summary(role_client):
     response = role_client("Editor").get(ADD_URL)
     assert response.status_code == 200
