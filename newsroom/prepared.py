@@ -190,10 +190,10 @@ def union_all(parts, using="default"):
     """The rows of several PreparedQuery shapes that select the same columns of the same model
     (each given with its values, as ``(query, values)``), in one query: each part as it is, its
     own order and limit kept, one after the other."""
+    if len(parts) == 1:
+        query, values = parts[0]
+        return query.run(using, **values)
     compiled = [(query.compiled(using), values) for query, values in parts]
-    if len(compiled) == 1:
-        first, values = compiled[0]
-        return first.rows(first.sql, first.params_for(values))
     # Django's own compiled SQL, each part's values kept as parameters.
     sql = " UNION ALL ".join(
         f"SELECT * FROM ({part.sql}) AS part{n}"  # noqa: S608

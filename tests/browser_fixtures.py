@@ -60,6 +60,17 @@ def missing_tools(*tools):
     return [reason for tool in tools for ok, reason in [checks[tool]] if not ok]
 
 
+def require(*tools):
+    """Skip the test when a tool is missing; under CI=true, fail instead."""
+    import pytest
+
+    if reasons := missing_tools(*tools):
+        message = "; ".join(reasons)
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true, so browser checks may not skip: {message}")
+        pytest.skip(message)
+
+
 def media_app():
     """The site with /media/ served from MEDIA_ROOT, as the web server in front does in
     production (Django serves media only with DEBUG on). Used as gunicorn's app factory."""

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from articles import images
 from articles.models import Article, Author, Byline, Section, Status
+from tests import browser_fixtures as bf
 
 pytest_plugins = [
     "tests.desk_fixtures",
@@ -100,6 +101,14 @@ def _database_order(item):
     if marker and marker.kwargs.get("transaction"):
         return 1
     return 0 if marker or "db" in getattr(item, "fixturenames", ()) else 2
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Every browser test drives Debian's Chromium, never a downloaded browser (see
+    ../shared/TOOLING.md); without it they skip, or fail under CI=true."""
+    bf.require("chromium")
+    return {**browser_type_launch_args, "executable_path": bf.CHROMIUM, "args": bf.CHROMIUM_ARGS}
 
 
 @pytest.fixture(scope="session")

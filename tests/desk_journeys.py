@@ -4,10 +4,7 @@ admin's autocomplete boxes, screenshots to test-artifacts/journeys/, and what a 
 shows. Plain helpers: the journeys import them."""
 
 import contextlib
-import os
 from pathlib import Path
-
-import pytest
 
 from tests import browser_fixtures as bf
 
@@ -20,10 +17,7 @@ TOTP_KEY = "3132333435363738393031323334353637383930"
 def demo_site(workdir, setup=""):
     """The demo site, built, with the journey's Editor (and `setup`, Python run in the shell),
     started. Skips (fails under CI=true) when Chromium is missing."""
-    if reasons := bf.missing_tools("chromium"):
-        if os.environ.get("CI") == "true":
-            pytest.fail("; ".join(reasons))
-        pytest.skip("; ".join(reasons))
+    bf.require("chromium")
     site = bf.DemoSite(workdir)
     site.build()
     site.manage(

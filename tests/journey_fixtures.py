@@ -9,7 +9,6 @@ A plugin of tests/conftest.py: the fixtures need no import; test modules import 
 
 import base64
 import contextlib
-import os
 from pathlib import Path
 
 import pytest
@@ -24,10 +23,7 @@ PASSWORD = "a-long-journey-pass-phrase-7"
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory):
     """The demo newsroom under gunicorn with DEBUG off, as in production."""
-    if reasons := bf.missing_tools("chromium"):
-        if os.environ.get("CI") == "true":
-            pytest.fail("; ".join(reasons))
-        pytest.skip("; ".join(reasons))
+    bf.require("chromium")
     site = bf.DemoSite(tmp_path_factory.mktemp("demo-site"))
     try:
         site.build()

@@ -5,7 +5,6 @@ page is loaded once per colour scheme and the tests read the results. Without Ch
 node_modules the checks skip, saying what is missing; with CI=true they fail instead.
 """
 
-import os
 import re
 from pathlib import Path
 
@@ -41,15 +40,6 @@ WHAT = {
     "search": "search results",
     "corrections": "the corrections page",
 }
-
-
-def require(*tools):
-    reasons = bf.missing_tools(*tools)
-    if reasons:
-        message = "; ".join(reasons)
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true, so browser checks may not skip: {message}")
-        pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
@@ -100,17 +90,6 @@ def page_path(demo_pages, request):
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium, never a downloaded browser (see ../shared/TOOLING.md)."""
-    require("chromium")
-    return {
-        **browser_type_launch_args,
-        "executable_path": bf.CHROMIUM,
-        "args": bf.CHROMIUM_ARGS,
-    }
-
-
-@pytest.fixture(scope="session")
 def visits(demo_site, browser, pytestconfig):
     """Load each page once per colour scheme; keep axe's violations and the console errors.
 
@@ -156,7 +135,7 @@ def visits(demo_site, browser, pytestconfig):
 
 @pytest.fixture(scope="session")
 def vnu_errors(demo_site, demo_pages, tmp_path_factory):
-    require("java", "vnu")
+    bf.require("java", "vnu")
     documents = {}
     for name, path in demo_pages.items():
         if path is not None:
@@ -167,7 +146,7 @@ def vnu_errors(demo_site, demo_pages, tmp_path_factory):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("page_path", PAGES, indirect=True)
 def test_page_has_no_axe_violations(page_path, scheme, visits):
-    require("chromium", "axe")
+    bf.require("chromium", "axe")
     result = visits(page_path, scheme)
 
     assert result["status"] == 200, f"{page_path} answered {result['status']}"
@@ -179,7 +158,7 @@ def test_page_has_no_axe_violations(page_path, scheme, visits):
 
 @pytest.mark.parametrize("page_path", PAGES, indirect=True)
 def test_page_has_no_console_errors_or_csp_violations(page_path, visits):
-    require("chromium", "axe")
+    bf.require("chromium", "axe")
     result = visits(page_path, "light")
 
     assert not result["errors"], (
@@ -189,7 +168,7 @@ def test_page_has_no_console_errors_or_csp_violations(page_path, visits):
 
 @pytest.mark.parametrize("page_path", PAGES, indirect=True)
 def test_page_is_readable_without_javascript(page_path, demo_site, browser):
-    require("chromium")
+    bf.require("chromium")
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
@@ -207,7 +186,7 @@ def test_page_is_readable_without_javascript(page_path, demo_site, browser):
 
 @pytest.mark.parametrize("name", PAGES)
 def test_page_html_has_no_nu_checker_errors(name, demo_pages, vnu_errors):
-    require("java", "vnu")
+    bf.require("java", "vnu")
     if demo_pages[name] is None:
         pytest.fail(f"Could not find {WHAT[name]} on the demo site.")
 
@@ -257,7 +236,7 @@ def test_page_has_a_strict_csp_and_no_inline_script_style_or_handlers(page_path,
 
 
 def test_every_address_in_the_sitemaps_answers_on_the_demo_site(demo_site):
-    require("sitemap")
+    bf.require("sitemap")
     status, _, index = demo_site.fetch("/sitemap.xml")
     assert status == 200
     index_xsd = etree.XMLSchema(etree.parse(str(SCHEMAS / "siteindex.xsd")))

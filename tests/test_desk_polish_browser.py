@@ -24,11 +24,6 @@ LONG_HEADLINE = (
 BODY = ".field-body .ProseMirror[contenteditable=true]"
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": bf.CHROMIUM, "args": bf.CHROMIUM_ARGS}
-
-
 @pytest.fixture(scope="module")
 def desk(demo_site):
     """The site, with a reporter who has an author page, an editor, and a story whose

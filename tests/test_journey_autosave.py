@@ -5,14 +5,13 @@ The demo site runs under gunicorn with DEBUG off; the editor signs in through th
 password then a code from an authenticator app. Screenshots go to test-artifacts/journeys/.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django_otp.oath import totp
 
 from tests import browser_fixtures as bf
+from tests import journey_fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.own_database]
 
@@ -21,15 +20,11 @@ KEY = "3132333435363738393031323334353637383930"  # the authenticator app's secr
 STORY = "Inspectors tell Cambridgeshire police"
 STANDFIRST = "Typed and never saved: the force has six months to act."
 PARAGRAPH = "A paragraph typed into the body, then the tab was closed."
-SCREENS = Path(bf.ROOT) / "test-artifacts" / "journeys"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    if reasons := bf.missing_tools("chromium"):
-        if os.environ.get("CI") == "true":
-            pytest.fail("; ".join(reasons))
-        pytest.skip("; ".join(reasons))
+    bf.require("chromium")
     site = bf.DemoSite(tmp_path_factory.mktemp("autosave"))
     try:
         site.build()
@@ -48,14 +43,8 @@ def site(tmp_path_factory):
         site.stop()
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": bf.CHROMIUM, "args": bf.CHROMIUM_ARGS}
-
-
 def shoot(page, name):
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENS / f"autosave-{name}.png", full_page=True)
+    journey_fixtures.shoot(page, f"autosave-{name}")
 
 
 def visible_messages(page):

@@ -14,19 +14,12 @@ import re
 import feedparser
 import pytest
 
-from tests import browser_fixtures as bf
-
 from .journey_fixtures import add_staff, shoot, telling_where
 
 pytestmark = [pytest.mark.browser, pytest.mark.own_database]
 
 CORRECTION = "We gave the wrong day for the inspectors' visit: it was a Tuesday."
 SEED_STORY = "Inspectors tell Cambridgeshire police"
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": bf.CHROMIUM, "args": bf.CHROMIUM_ARGS}
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ import re
 
 import pytest
 
-from tests import browser_fixtures as bf
 from tests.desk_journeys import (
     assert_accessible,
     csp_violations,
@@ -64,11 +63,6 @@ def site(tmp_path_factory):
     site = demo_site(tmp_path_factory.mktemp("editor-report-journey"), SETUP)
     yield site
     site.stop()
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": bf.CHROMIUM, "args": bf.CHROMIUM_ARGS}
 
 
 def csv_file(text):

@@ -9,7 +9,6 @@ Screenshots of the key screens go to test-artifacts/journeys/reimport-*.png.
 
 import pytest
 
-from tests import browser_fixtures as bf
 from tests.desk_journeys import (
     assert_accessible,
     csp_violations,
@@ -32,11 +31,6 @@ def site(tmp_path_factory):
     site = demo_site(tmp_path_factory.mktemp("reimport-journey"))
     yield site
     site.stop()
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": bf.CHROMIUM, "args": bf.CHROMIUM_ARGS}
 
 
 def regraded_download(site):

@@ -13,8 +13,6 @@ import re
 import pytest
 from PIL import Image
 
-from tests import browser_fixtures as bf
-
 from .journey_fixtures import add_staff, shoot, telling_where
 
 pytestmark = [pytest.mark.browser, pytest.mark.own_database]
@@ -22,11 +20,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.own_database]
 HEADLINE = "PEEL 2021/22: what the inspectors said about emergency calls"
 SLUG = "peel-2021-22-what-the-inspectors-said-about-emergency-calls"
 BODY = ".field-body .ProseMirror[contenteditable=true]"
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": bf.CHROMIUM, "args": bf.CHROMIUM_ARGS}
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,11 @@ The demo site runs under gunicorn with DEBUG off; each editor signs in through t
 password then a code from their authenticator app. Screenshots go to test-artifacts/journeys/.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 from django_otp.oath import totp
 
 from tests import browser_fixtures as bf
+from tests import journey_fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.own_database]
 
@@ -22,15 +20,11 @@ EDITORS = {"ana-editor": "Ana", "ben-editor": "Ben"}
 STORY = "Inspectors tell Cambridgeshire police"
 ANAS_STANDFIRST = "Updated by Ana: the force has six months to act."
 BENS_PARAGRAPH = "Ben adds: the force said it accepted every recommendation."
-SCREENS = Path(bf.ROOT) / "test-artifacts" / "journeys"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    if reasons := bf.missing_tools("chromium"):
-        if os.environ.get("CI") == "true":
-            pytest.fail("; ".join(reasons))
-        pytest.skip("; ".join(reasons))
+    bf.require("chromium")
     site = bf.DemoSite(tmp_path_factory.mktemp("two-editors"))
     try:
         site.build()
@@ -56,14 +50,8 @@ def make_editors_script():
     return "\n".join(lines)
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": bf.CHROMIUM, "args": bf.CHROMIUM_ARGS}
-
-
 def shoot(page, name):
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENS / f"two-editors-{name}.png", full_page=True)
+    journey_fixtures.shoot(page, f"two-editors-{name}")
 
 
 def sign_in(page, site, username):

@@ -21,7 +21,6 @@ from articles.models import Author, Status
 from newsroom import settings as project_settings
 
 from .desk_fixtures import login
-from .test_browser import browser_type_launch_args  # noqa: F401 (Debian's Chromium)
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-battery-staple"  # make_user's
