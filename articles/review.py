@@ -7,7 +7,7 @@ from newsroom.site import site_render
 
 from .models import Article, ReviewLink, ReviewLinkVisit
 from .models.review import token_digest
-from .views import story_page_context, with_story_page_data
+from .views import STORY_TEMPLATE_ENGINE, story_page_context, with_story_page_data
 
 
 def review_copy(request, token):
@@ -24,7 +24,9 @@ def review_copy(request, token):
     if request.method == "GET":
         ReviewLinkVisit.objects.create(link=link)
     context = story_page_context(article) | {"review_link": link}
-    response = site_render(request, "articles/article_review.html", context)
+    response = site_render(
+        request, "articles/article_review.html", context, using=STORY_TEMPLATE_ENGINE
+    )
     # Neither the page cache nor a browser nor a proxy keeps it; search engines never index it.
     add_never_cache_headers(response)
     patch_cache_control(response, private=True, no_store=True)

@@ -37,6 +37,7 @@ from .models import (
 from .models.stories import teaser_bylines
 from .search import search_page
 from .sitemaps import public_story_count, until_next_write
+from .templatetags.citations import cited_numbers
 
 SECTION_BLOCK_SIZE = 3  # stories per section on the home page
 SEARCH_MAX_LENGTH = 200
@@ -151,6 +152,11 @@ def with_story_page_data(articles, *, reports_cached=False):
     )
 
 
+# The story page's templates are Jinja2's (templates/jinja2/; newsroom/jinja.py says why).
+STORY_TEMPLATE_ENGINE = "jinja2"
+STORY_TEMPLATE = "articles/article_detail.html"
+
+
 def story_page_context(article, *, reports=None):
     """The template context of a story fetched by with_story_page_data(); `reports` are its
     reports as inspections.panel.story_reports() gives them, made here when not given."""
@@ -164,7 +170,12 @@ def story_page_context(article, *, reports=None):
     return {
         "article": article,
         "public": article.is_published(),
+        "description": article.seo_description or article.standfirst,
         "bylines": article.bylines.all(),
+        "tags": article.tags.all(),
+        "comment_requests": article.comment_requests.all(),
+        "sources": article.sources.all(),
+        "cited": cited_numbers(article.body),
         "reports": reports,
         "top_corrections": [c for c in corrections if c.placement == Placement.TOP],
         "footnote_corrections": [c for c in corrections if c.placement != Placement.TOP],
@@ -209,7 +220,7 @@ def article_detail(request, slug):
     reports = story_reports(reports, story=slug, version=version)
     context = story_page_context(article, reports=reports)
     context["related"] = story_data.related_stories(article)
-    response = site_render(request, "articles/article_detail.html", context)
+    response = site_render(request, STORY_TEMPLATE, context, using=STORY_TEMPLATE_ENGINE)
     if not context["public"]:
         add_never_cache_headers(response)  # a draft must never sit in a cache
     return response

@@ -84,6 +84,16 @@ TEMPLATES = [
             ],
         },
     },
+    {  # the story page only: newsroom/jinja.py says why
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "newsroom.jinja.environment",
+            "context_processors": ["newsroom.site.context"],
+        },
+    },
 ]
 
 # Databases: a SQLite file by default; DATABASE_URL=postgres://... in production.

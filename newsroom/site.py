@@ -41,13 +41,13 @@ def page_of(request, queryset, per_page=PER_PAGE):
         raise Http404("No such page.") from error
 
 
-def site_render(request, template, context=None, status=None):
+def site_render(request, template, context=None, status=None, using=None):
     """Render a reader page; a later page of a list is its own canonical address."""
     page = (context or {}).get("page")
     base = {}
     if page is not None and page.number > 1:
         base["canonical_url"] = absolute(f"{request.path}?page={page.number}")
-    return render(request, template, base | (context or {}), status=status)
+    return render(request, template, base | (context or {}), status=status, using=using)
 
 
 def nav_sections(content_generation=None):
