@@ -185,6 +185,16 @@ def story_page_context(article, *, reports=None):
     }
 
 
+def moved_story(request, slug, *, staff):
+    """A permanent redirect to the story that had this address before it moved, or a 404."""
+    objects = Article.objects
+    articles = objects.previewable_by(request.user) if staff else objects.published()
+    moved = SlugRedirect.objects.filter(old_slug=slug, article__in=articles).first()
+    if moved is None:
+        raise Http404("No such story.")
+    return redirect(moved.article, permanent=True)
+
+
 def article_detail(request, slug):
     version = panel_version()  # before the data: see inspections.panel
     cached = cached_story_reports(slug, version)
@@ -194,13 +204,9 @@ def article_detail(request, slug):
         article = with_story_page_data(articles, reports_cached=cached is not None)
         article = article.filter(slug=slug).first()
     else:  # the same data, from SQL compiled once per process (articles/story_data.py)
-        articles = Article.objects.published()
         article = story_data.public_story(slug)
     if article is None:
-        moved = SlugRedirect.objects.filter(old_slug=slug, article__in=articles).first()
-        if moved is None:
-            raise Http404("No such story.")
-        return redirect(moved.article, permanent=True)
+        return moved_story(request, slug, staff=staff)
 
     if cached is not None:
         # The cache says which reports the story had; the database says which it has now.
