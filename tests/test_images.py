@@ -286,3 +286,29 @@ def test_generateimages_makes_the_sizes_a_lost_job_never_made(
         call_command("generateimages", "articles", stdout=io.StringIO())
     assert images.wait_for_renditions()
     assert len(renditions(settings)) == 3
+
+
+def test_imagekit_watches_the_pictures_of_stories_and_authors_and_no_other_model(story, author):
+    """It notes each story's and author's picture when the row is read, and tells its specs when
+    one is saved; articles/apps.py ties the first to those models, so other rows skip it."""
+    from django.db.models.signals import post_init
+    from imagekit.signals import source_saved
+
+    from articles.models import Article, Byline, Correction, Section, Tag
+
+    assert post_init.has_listeners(Article) and post_init.has_listeners(Author)
+    assert not any(post_init.has_listeners(model) for model in [Byline, Correction, Section, Tag])
+    article = story()
+    saved = []
+
+    def note(sender, source, **kwargs):
+        saved.append(source.name)
+
+    source_saved.connect(note)
+    try:
+        read = Article.objects.get(pk=article.pk)
+        assert "source_hashes" in read._ik  # noted as it was read
+        read.hero_image.save("photo.png", ContentFile(picture("PNG")), save=True)
+        assert len(saved) == 3 and saved[0].startswith("article/")  # one for each size
+    finally:
+        source_saved.disconnect(note)
