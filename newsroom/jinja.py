@@ -30,7 +30,6 @@ def environment(**options):
     env.filters.update(
         absolute=site.absolute,
         citations=citations.citations,
-        cited_numbers=citations.cited_numbers,
         day=formats.day,
         day_and_time=formats.day_and_time,
         gist=formats.gist,
