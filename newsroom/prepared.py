@@ -5,9 +5,11 @@ a handful of small rows: on the story page it was about two thirds of the view (
 SQL of a given queryset shape never changes, only its values do, so a ``PreparedQuery`` builds
 the queryset once with placeholder values, compiles it once per database connection, notes
 where each placeholder's value landed among the parameters, and from then on runs that SQL
-with the real values put in their places. Rows still become model instances through Django's
-own iterables (converters, ``select_related``, annotations), so what comes back is exactly what
-the queryset would have returned.
+with the real values put in their places. Rows become model instances as Django's own
+iterable makes them (the columns' converters, ``Model.from_db``, Django's populators for what
+``select_related`` follows, annotations), read from the compiler once rather than through a
+queryset and a compiler per run, so what comes back is exactly what the queryset would have
+returned; tests/test_prepared_rows.py compares the two.
 
 Only values given as placeholders may vary between runs; anything else the queryset holds
 (``timezone.now()`` included) must be a placeholder or be truly constant. A placeholder that
@@ -21,6 +23,7 @@ import json
 import threading
 
 from django.db import connections
+from django.db.models.query import FlatValuesListIterable, ModelIterable, get_related_populators
 from django.db.models.sql.query import Query
 
 # Kinds of placeholder, and the start of values no caller will pass (each placeholder gets
@@ -85,6 +88,7 @@ class Compiled:
         self.prepared, self.connection, self.queryset = prepared, connection, queryset
         self.compiler, self.converters = compiler, converters
         self.sql, self.params, self.slots = sql, params, slots
+        self.build = _builder(queryset, compiler)
 
     def params_for(self, values):
         placeholders = self.prepared.placeholders
@@ -97,18 +101,25 @@ class Compiled:
 
     def rows(self, sql, params):
         """The results of running ``sql`` (this query's, or one selecting the same columns)."""
-        run = copy.copy(self.compiler)
-        run.as_sql = lambda *args, **kwargs: (sql, tuple(params))
-        run.get_converters = lambda expressions: self.converters
-        return self._results(run)
+        if self.build is None:
+            run = copy.copy(self.compiler)
+            run.as_sql = lambda *args, **kwargs: (sql, tuple(params))
+            run.get_converters = lambda expressions: self.converters
+            return self._results(run)
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        return self.build(fetched, self.converters)
 
     def rows_from(self, fetched):
         """The results this query gives for rows fetched elsewhere (fetch_together), each a
         list of its columns' values as JSON gave them."""
-        run = copy.copy(self.compiler)
-        run.execute_sql = lambda *args, **kwargs: [fetched]
-        run.get_converters = lambda expressions: self.json_converters
-        return self._results(run)
+        if self.build is None:
+            run = copy.copy(self.compiler)
+            run.execute_sql = lambda *args, **kwargs: [fetched]
+            run.get_converters = lambda expressions: self.json_converters
+            return self._results(run)
+        return self.build(fetched, self.json_converters)
 
     def _results(self, run):
         clone = self.queryset._chain()
@@ -151,6 +162,61 @@ class Compiled:
                     converters[position] = ([parse, *functions], expression)
         self._json_converters = converters
         return converters
+
+
+def _builder(queryset, compiler):
+    """What turns this query's rows, and the converters to apply to their columns, into the
+    queryset's results, as its iterable does (model instances, with what ``select_related``
+    follows and the annotations; or a flat ``values_list``'s values), without a queryset or a
+    compiler per run; None for a shape the queryset's own iterable must handle."""
+    columns = [column[0] for column in compiler.select[: compiler.col_count]]
+    if (
+        queryset._prefetch_related_lookups
+        or queryset._known_related_objects
+        or compiler.has_composite_fields(columns)
+    ):
+        return None
+    connection, db = compiler.connection, queryset.db
+
+    def converted(rows, converters):
+        # Each row's values through its columns' converters, as results_iter applies them.
+        if not converters:
+            return rows
+        converting = []
+        for fetched in rows:
+            row = list(fetched)
+            for position, (functions, expression) in converters.items():
+                value = row[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[position] = value
+            converting.append(row)
+        return converting
+
+    if queryset._iterable_class is FlatValuesListIterable:
+        return lambda rows, converters: [row[0] for row in converted(rows, converters)]
+    if queryset._iterable_class is not ModelIterable:
+        return None
+    # ModelIterable's own reading of the compiler, done once.
+    klass_info = compiler.klass_info
+    from_db = klass_info["model"].from_db
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    init_list = [column[0].target.attname for column in compiler.select[start:end]]
+    populators = get_related_populators(klass_info, compiler.select, db)
+    annotations = list(compiler.annotation_col_map.items())
+
+    def build(rows, converters):
+        found = []
+        for row in converted(rows, converters):
+            obj = from_db(db, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, position in annotations:
+                setattr(obj, name, row[position])
+            found.append(obj)
+        return found
+
+    return build
 
 
 def _from_iso(kind):
