@@ -20,6 +20,7 @@ error at compile time, never a query run with a stale value.
 import copy
 import datetime as dt
 import json
+import re
 import threading
 
 from django.db import connections
@@ -51,7 +52,7 @@ class PreparedQuery:
 
     def run(self, using="default", **values):
         compiled = self.compiled(using)
-        return compiled.rows(compiled.sql, compiled.params_for(values))
+        return compiled.rows(compiled.statement, compiled.params_for(values))
 
     def compiled(self, using="default"):
         """This shape's compilation on the connection ``using`` names in this thread."""
@@ -88,7 +89,9 @@ class Compiled:
         self.prepared, self.connection, self.queryset = prepared, connection, queryset
         self.compiler, self.converters = compiler, converters
         self.sql, self.params, self.slots = sql, params, slots
+        self.statement = Statement(sql, len(params))
         self.build = _builder(queryset, compiler)
+        self.joined = {}  # statements joining this query's SQL to others' (see _joined)
 
     def params_for(self, values):
         placeholders = self.prepared.placeholders
@@ -99,17 +102,15 @@ class Compiled:
             params[position] = _adapt(values[name], placeholders[name], self.connection)
         return params
 
-    def rows(self, sql, params):
-        """The results of running ``sql`` (this query's, or one selecting the same columns)."""
+    def rows(self, statement, params):
+        """The results of running ``statement`` (this query's, or one selecting the same
+        columns)."""
         if self.build is None:
             run = copy.copy(self.compiler)
-            run.as_sql = lambda *args, **kwargs: (sql, tuple(params))
+            run.as_sql = lambda *args, **kwargs: (statement.sql, tuple(params))
             run.get_converters = lambda expressions: self.converters
             return self._results(run)
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            fetched = cursor.fetchall()
-        return self.build(fetched, self.converters)
+        return self.build(statement.fetch(self.connection, params), self.converters)
 
     def rows_from(self, fetched):
         """The results this query gives for rows fetched elsewhere (fetch_together), each a
@@ -233,23 +234,74 @@ _ISO = {
 }
 
 
+class Statement:
+    """SQL as Django writes it (``sql``, a ``%s`` for each parameter), and run with each
+    parameter named (``%(p0)s``...) and given in a dict: SQLite's cursor then puts them in with
+    ``%`` formatting, where for ``%s`` it runs a regular expression over the whole text on every
+    execution (0.037 ms of fetch_together's 0.18 ms for its 5 kB of SQL). psycopg takes either."""
+
+    def __init__(self, sql, param_count):
+        self.sql = sql
+        self.names = []
+
+        def name(match):
+            self.names.append(f"p{len(self.names)}")
+            return f"%({self.names[-1]})s"
+
+        self.named = _PARAMETER.sub(name, sql)
+        if len(self.names) != param_count:
+            raise ValueError(f"expected {param_count} parameters in the SQL: {sql}")
+
+    def fetch(self, connection, params):
+        """Its rows, run on ``connection`` with these values for its parameters."""
+        with connection.cursor() as cursor:
+            cursor.execute(self.named, dict(zip(self.names, params, strict=True)))
+            return cursor.fetchall()
+
+
+_PARAMETER = re.compile(r"(?<!%)%s")  # a parameter where Django's SQLite backend finds one
+
+
+def _joined(compiled, join):
+    """The Statement ``join`` makes of these compiled parts' SQL, made once for them: kept by
+    the first part, as they all belong to its connection and thread."""
+    key = (join, compiled)
+    if (statement := compiled[0].joined.get(key)) is None:
+        params = sum(len(part.params) for part in compiled)
+        statement = compiled[0].joined[key] = Statement(join(compiled), params)
+    return statement
+
+
+def _together_sql(compiled):
+    rows = " UNION ALL ".join(
+        f"SELECT {n} AS part, ordinal, data FROM ({part.json_row()}) AS part{n}"  # noqa: S608
+        for n, part in enumerate(compiled)
+    )
+    return f"{rows} ORDER BY part, ordinal"
+
+
+def _union_sql(compiled):
+    # Django's own compiled SQL, each part's values kept as parameters.
+    return " UNION ALL ".join(
+        f"SELECT * FROM ({part.sql}) AS part{n}"  # noqa: S608
+        for n, part in enumerate(compiled)
+    )
+
+
 def fetch_together(parts, using="default"):
     """The results of several PreparedQuery shapes (each given with its values, as ``(query,
     values)``) in one query, a list for each part: every part's rows come as JSON arrays through
     one UNION ALL, in its own order, and become its results as if it had run alone."""
-    compiled = [(query.compiled(using), values) for query, values in parts]
-    sql = " UNION ALL ".join(
-        f"SELECT {n} AS part, ordinal, data FROM ({part.json_row()}) AS part{n}"  # noqa: S608
-        for n, (part, _) in enumerate(compiled)
-    )
-    params = [param for part, values in compiled for param in part.params_for(values)]
+    compiled = tuple(query.compiled(using) for query, _ in parts)
+    params = [
+        param
+        for part, (_, values) in zip(compiled, parts, strict=True)
+        for param in part.params_for(values)
+    ]
     fetched = [[] for _ in compiled]
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        cursor.execute(f"{sql} ORDER BY part, ordinal", params)
-        for part, _, data in cursor.fetchall():
-            fetched[part].append(json.loads(data) if isinstance(data, str) else data)
-    return [part.rows_from(rows) for (part, _), rows in zip(compiled, fetched, strict=True)]
+    for part, _, data in _joined(compiled, _together_sql).fetch(connections[using], params):
+        fetched[part].append(json.loads(data) if isinstance(data, str) else data)
+    return [part.rows_from(rows) for part, rows in zip(compiled, fetched, strict=True)]
 
 
 def union_all(parts, using="default"):
@@ -259,14 +311,13 @@ def union_all(parts, using="default"):
     if len(parts) == 1:
         query, values = parts[0]
         return query.run(using, **values)
-    compiled = [(query.compiled(using), values) for query, values in parts]
-    # Django's own compiled SQL, each part's values kept as parameters.
-    sql = " UNION ALL ".join(
-        f"SELECT * FROM ({part.sql}) AS part{n}"  # noqa: S608
-        for n, (part, _) in enumerate(compiled)
-    )
-    params = [param for part, values in compiled for param in part.params_for(values)]
-    return compiled[0][0].rows(sql, params)
+    compiled = tuple(query.compiled(using) for query, _ in parts)
+    params = [
+        param
+        for part, (_, values) in zip(compiled, parts, strict=True)
+        for param in part.params_for(values)
+    ]
+    return compiled[0].rows(_joined(compiled, _union_sql), params)
 
 
 class _CompiledQuery(Query):
