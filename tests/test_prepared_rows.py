@@ -174,3 +174,17 @@ def test_other_shapes_give_what_their_querysets_give(story, shape):
     expected = list(shape(StorySource.objects.filter(article=story.pk)))
     assert query.run(story=story.pk) == expected
     assert prepared.fetch_together([(query, {"story": story.pk})]) == [expected]
+
+
+def test_a_constant_word_is_written_into_the_sql_and_anything_else_stays_a_parameter(story):
+    # SQLite prepares a statement again on every run when a parameter could match a partial
+    # index's condition (status = 'published'); a constant word in the SQL does not.
+    assert "\"status\" = 'published'" in story_data.STORY.compiled().statement.named
+    quoted = Tag.objects.create(name="O'Brien's 100%", slug="obrien")
+    story.tags.add(quoted)
+    query = PreparedQuery(
+        lambda story: Tag.objects.filter(articles=story, name="O'Brien's 100%"), story=INT
+    )
+    assert "O'Brien" not in query.compiled().statement.named
+    assert query.run(story=story.pk) == [quoted]
+    assert prepared.fetch_together([(query, {"story": story.pk})]) == [[quoted]]
