@@ -108,9 +108,9 @@ PYEOF
 echo "bench: in-process cost and queries per page (Django test client, no network)"
 DEBUG=0 .venv/bin/python scripts/bench_pages.py | tee "$OUT/pages.txt"
 
-# The top of docs/benchmarks.md is this script's; a section from "## At archive scale" on
-# (make bench-scale) is kept as it is.
-archive=$(sed -n '/^## At archive scale/,$p' docs/benchmarks.md 2>/dev/null || true)
+# The top of docs/benchmarks.md is this script's; the sections of make bench-scale and make
+# bench-memory, from the first of them on, are kept as they are.
+archive=$(sed -n '/^## \(At archive scale\|Worker memory\)/,$p' docs/benchmarks.md 2>/dev/null || true)
 {
   echo "# Benchmarks"
   echo

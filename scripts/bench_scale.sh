@@ -71,15 +71,7 @@ section="$WORK/section.md"
   cat "$OUT/pages.txt"
   echo '```'
 } > "$section"
-# Replace the section (up to the next "## " heading) or append it; keep everything else.
-touch docs/benchmarks.md
-awk -v section="$section" '
-  /^## At archive scale/ { while ((getline line < section) > 0) print line; skip = 1; done = 1; next }
-  skip && /^## / { skip = 0; print ""; }
-  !skip { print }
-  END { if (!done) { print ""; while ((getline line < section) > 0) print line } }
-' docs/benchmarks.md > "$WORK/benchmarks.md"
-cp "$WORK/benchmarks.md" docs/benchmarks.md
+bash scripts/doc_section.sh "At archive scale" "$section"
 echo "bench-scale: figures written to docs/benchmarks.md (raw output in $OUT)"
 
 if [ "${DROP:-0}" = 1 ]; then

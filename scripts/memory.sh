@@ -5,7 +5,8 @@
 # cache on (as deployed) and once with it off (every request rendered), sends each 1,000
 # requests spread over every kind of reader page (home, stories, sections, tags, authors,
 # search, feeds, sitemaps, reports, organisations), then reads each worker's VmRSS from
-# /proc/<pid>/status. Budget: 64 MiB per worker (issue 12).
+# /proc/<pid>/status. Budget: 64 MiB per worker (issue 12). Prints the figures and writes them
+# to docs/benchmarks.md, section "Worker memory" (the rest of the file is kept).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -90,11 +91,25 @@ PY
     "$1" "$before" "$REQUESTS" "${after[*]}" "$peak" "$BUDGET_MIB"
   kill "$master"
   echo "$peak" >> "$WORK/peaks.txt"
+  printf '| %s | %s | %s | %s |\n' "$1" "$before" "${after[*]}" "$peak" >> "$WORK/table.md"
 }
 
 measure "page cache on" "$PORT" 300
 measure "page cache off" "${MEMORY_PORT_UNCACHED:-$(free_port)}" 0
 worst=$(sort -n "$WORK/peaks.txt" | tail -n 1)
 echo "memory: largest worker ${worst} MiB (budget ${BUDGET_MIB} MiB)"
+{
+  echo "## Worker memory"
+  echo
+  echo "Written by \`make bench-memory\` ($(date -u +%Y%m%dT%H%M%SZ)): each gunicorn worker's resident"
+  echo "memory (VmRSS, MiB) after start and after $REQUESTS requests spread over the demo's"
+  echo "$(wc -l < "$WORK/pages.txt") reader addresses (SQLite, the file cache; 2 sync workers)."
+  echo "Budget: $BUDGET_MIB MiB; largest: $worst MiB."
+  echo
+  echo "| page cache | after start | after $REQUESTS requests | largest |"
+  echo "|---|---|---|---|"
+  cat "$WORK/table.md"
+} > "$WORK/section.md"
+bash scripts/doc_section.sh "Worker memory" "$WORK/section.md"
 awk -v worst="$worst" -v budget="$BUDGET_MIB" 'BEGIN { exit !(worst <= budget) }' ||
   { echo "memory: over budget" >&2; exit 1; }
