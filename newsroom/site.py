@@ -82,32 +82,33 @@ def _keep_nav(key, found):
     _nav_kept = (key, found)
 
 
-def nav_html(request):
-    """The navigation's list items (_nav.html), the current page marked. It is the same on
-    every page of a generation but those it marks, so each process renders it once per page
-    it marks (and once for all other pages) and keeps it until the sections change."""
-    global _nav_rendered  # noqa: PLW0603 (one tuple, replaced whole: safe across threads)
+def header_html(request):
+    """The site's header (_header.html): brand, search and the sections' navigation, the
+    current page marked. It is the same on every page of a generation but those it marks, so
+    each process renders it once per page it marks (and once for all other pages) and keeps it
+    until the sections change."""
+    global _header_rendered  # noqa: PLW0603 (one tuple, replaced whole: safe across threads)
     sections = nav_sections(getattr(request, "content_generation", None))
-    if _nav_rendered[0] is not sections:
-        _nav_rendered = (sections, {})
-    rendered = _nav_rendered[1]
+    if _header_rendered[0] is not sections:
+        _header_rendered = (sections, {})
+    rendered = _header_rendered[1]
     here = request.path
     marked = {links.reverse("articles:home"), links.reverse("articles:corrections")}
     current = here if here in marked.union(url for _, url in sections) else ""
     if (html := rendered.get(current)) is None:
         html = rendered[current] = render_to_string(
-            "_nav.html", {"sections": sections, "current": current}
+            "_header.html", {"sections": sections, "current": current}
         )
     return html
 
 
-_nav_rendered = (None, {})  # (the sections, {current page: list items}) of the latest
+_header_rendered = (None, {})  # (the sections, {current page: header}) of the latest
 
 
 def context(request):
-    """What base.html needs on every page: navigation and canonical address, worked out only
+    """What base.html needs on every page: its header and canonical address, worked out only
     if a template uses them. The page cache has already read the generation for this request."""
     return {
-        "nav": lambda: nav_html(request),
+        "header": lambda: header_html(request),
         "canonical_url": lambda: absolute(request.path),
     }
