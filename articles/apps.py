@@ -33,9 +33,9 @@ class ArticlesConfig(AppConfig):
         # imagekit notes the source pictures of every model instance made anywhere (one
         # post_init receiver for all models, as its receivers cannot be tied to abstract models),
         # which a page of a few dozen rows pays for each row; a story page spent 3% of its time
-        # there. Tied here to the concrete models that have image specs (the story), the others
-        # are made with no receiver to call. tests/test_images.py checks renditions still follow
-        # a new picture.
+        # there. Tied here to the concrete models that have image specs (the story, the author),
+        # the others are made with no receiver to call. tests/test_images.py checks which have
+        # it, and that a new picture still reaches the specs.
         from django.db.models.signals import post_init
         from imagekit.specs.sourcegroups import signal_router
         from imagekit.utils import get_nonabstract_descendants

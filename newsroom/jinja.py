@@ -3,9 +3,10 @@
 The story page is the busiest page no cache can always answer (staff, the first reader after a
 write, an archive's long tail), and Django's template engine was 40% of its cost: 1.0 ms to
 render it, where Jinja2, which compiles a template to Python once, takes 0.45 ms (issue 12).
-Every other page stays on Django's engine. The filters and functions are the
-ones the Django templates use (newsroom/templatetags/site.py, articles/templatetags/), so both
-engines format dates, addresses and citations the same way.
+Every other page stays on Django's engine. The filters and functions are the ones the Django
+templates use (newsroom/templatetags/site.py, articles/templatetags/), so both engines format
+dates, addresses and citations the same way, and the header, stylesheets and footer are the
+Django partials both bases print (newsroom.site.header_html, {% fixed %}).
 """
 
 from django.conf import settings
