@@ -13,7 +13,7 @@ from django.conf import settings
 from django.template.defaultfilters import linebreaks_filter
 from jinja2 import Environment, StrictUndefined
 
-from articles.templatetags import citations
+from articles.templatetags import citations, listing
 from newsroom import site
 from newsroom.templatetags import site as formats
 
@@ -30,6 +30,7 @@ def environment(**options):
     )
     env.filters.update(
         absolute=site.absolute,
+        byline=listing.byline,
         citations=citations.citations,
         day=formats.day,
         day_and_time=formats.day_and_time,

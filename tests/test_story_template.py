@@ -79,6 +79,7 @@ def test_every_field_a_person_types_is_escaped_on_the_story_page(
     for text in ["Correction", "Source", "Publisher", "Person"]:
         assert any(f"{text} {escaped}" in html for escaped in ESCAPED), text
     assert 'href="https://example.org/?a=1&amp;b=2"' in html
+    assert "</a> (photography)</p>" in html  # the second byline, its role after the name
 
 
 def chrome(html):

@@ -8,8 +8,12 @@ the stories come from ``Article.objects.teasers()``, with their sections and ``l
 """
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from newsroom.templatetags.site import day, iso
+
+from ..models import BylineRole
 
 register = template.Library()
 
@@ -18,6 +22,26 @@ def names(bylines):
     """The authors' names as a list's byline gives them: A; A and B; A, B and C."""
     authors = [byline.author.name for byline in bylines]
     return ", ".join(authors[:-1]) + " and " + authors[-1] if len(authors) > 1 else "".join(authors)
+
+
+@register.filter
+def byline(bylines):
+    """A story's byline as its page and the home page's lead print it: "By A, B and C", each
+    name a link to the author's page, a role other than reporting in brackets; nothing without
+    bylines. Both template engines use it (newsroom/jinja.py)."""
+    authors = [
+        format_html(
+            '<a href="{}">{}</a>{}',
+            line.author.get_absolute_url(),
+            line.author.name,
+            "" if line.role == BylineRole.REPORTER else f" ({line.get_role_display().lower()})",
+        )
+        for line in bylines
+    ]
+    if not authors:
+        return ""
+    joined = ", ".join(authors[:-1]) + " and " + authors[-1] if len(authors) > 1 else authors[0]
+    return format_html('<p class="byline">By {}</p>', mark_safe(joined))  # noqa: S308 (escaped above)
 
 
 @register.filter
