@@ -163,6 +163,13 @@ def _isolated_media_and_cache(settings, tmp_path):
 
 
 @pytest.fixture
+def no_page_cache(settings):
+    """Every page rendered, as staff, the first reader after a write and the archive's long
+    tail get it: what the views do and cost, not the page cache."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
 def section(db):
     return Section.objects.get_or_create(slug="news", defaults={"name": "News"})[0]
 

@@ -14,12 +14,10 @@ from django.utils import timezone
 from articles.models import Section
 from newsroom import links
 
-pytestmark = pytest.mark.django_db(transaction=True)  # writes commit, so generations move
-
-
-@pytest.fixture(autouse=True)
-def no_page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 0
+pytestmark = [
+    pytest.mark.django_db(transaction=True),  # writes commit, so generations move
+    pytest.mark.usefixtures("no_page_cache"),
+]
 
 
 def nav_of(client, url):

@@ -18,10 +18,7 @@ from articles.models import Article, Correction, CorrectionKind, Section, Tag
 from articles.views import with_story_page_data
 from newsroom.prepared import INT, TEXT, PreparedQuery
 
-
-@pytest.fixture(autouse=True)
-def no_page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 0
+pytestmark = pytest.mark.usefixtures("no_page_cache")
 
 
 @pytest.fixture

@@ -9,17 +9,14 @@ from inspections.models import GradeRevision, InspectionReport
 from newsroom import caching
 
 # Writes must commit for the content generation to move, as on a live site.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("no_page_cache"),  # as staff and the first reader after a write
+]
 
 # A story whose reports come from the cache: the story; its bylines, tags, corrections, requests
 # for comment, sources and the ids of its reports, together; and its related stories.
 WARM_STORY_QUERIES = 3
-
-
-@pytest.fixture(autouse=True)
-def no_page_cache(settings):
-    # As staff, the first reader after a write and the archive's long tail get the page.
-    settings.PAGE_CACHE_SECONDS = 0
 
 
 def get(client, url):

@@ -21,16 +21,11 @@ from articles.models import (
     Tag,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 HOSTILE = "<script>alert(1)</script>\"'&"
 # As Jinja2 escapes it, and as Django's filters (linebreaks) do.
 ESCAPED = ("&lt;script&gt;alert(1)&lt;/script&gt;&#34;&#39;&amp;", django_escape(HOSTILE))
-
-
-@pytest.fixture(autouse=True)
-def no_page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 0
 
 
 def page(client, url):

@@ -300,13 +300,7 @@ class ArticleAdmin(KnownChoicesAdminMixin, PrepublishMixin, StoryHistoryMixin, V
         form = super().get_form(request, obj, change=change, **kwargs)
         restore = desk_views.restore_data(request, obj)
         return type(
-            form.__name__,
-            (form,),
-            {
-                "user": request.user,
-                "request": request,
-                "restore": restore,
-            },
+            form.__name__, (form,), {"user": request.user, "request": request, "restore": restore}
         )
 
     def get_formset_kwargs(self, request, obj, inline, prefix):

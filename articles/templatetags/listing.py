@@ -1,4 +1,5 @@
-"""Lists of stories on reader pages (articles/_story_list.html), worked out row by row in Python.
+"""Lists of stories on reader pages (articles/_story_list.html), worked out row by row in Python,
+and a story's byline.
 
 A list page shows up to 45 stories; spelt out in the template, each row cost a few dozen
 variable lookups, two date filters and a reverse() for each link, which made the template most
@@ -10,6 +11,7 @@ the stories come from ``Article.objects.teasers()``, with their sections and ``l
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import get_text_list
 
 from newsroom.templatetags.site import day, iso
 
@@ -20,8 +22,7 @@ register = template.Library()
 
 def names(bylines):
     """The authors' names as a list's byline gives them: A; A and B; A, B and C."""
-    authors = [byline.author.name for byline in bylines]
-    return ", ".join(authors[:-1]) + " and " + authors[-1] if len(authors) > 1 else "".join(authors)
+    return get_text_list([byline.author.name for byline in bylines], "and")
 
 
 @register.filter
@@ -40,8 +41,8 @@ def byline(bylines):
     ]
     if not authors:
         return ""
-    joined = ", ".join(authors[:-1]) + " and " + authors[-1] if len(authors) > 1 else authors[0]
-    return format_html('<p class="byline">By {}</p>', mark_safe(joined))  # noqa: S308 (escaped above)
+    joined = mark_safe(get_text_list(authors, "and"))  # noqa: S308 (each escaped above)
+    return format_html('<p class="byline">By {}</p>', joined)
 
 
 @register.filter
